@@ -1,0 +1,81 @@
+"""One Settings object for the whole program, read from defaults, a TOML file and the environment.
+
+Precedence, lowest first: built-in defaults, the TOML file (``$CARNET_KG_CONFIG``, else
+``carnet-kg.toml`` in the working directory if present), then ``CARNET_KG_*`` variables.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_BASE = "http://localhost:5000/"
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. ``store`` is a folder path, or ``memory`` for a throw-away store."""
+
+    base: str = DEFAULT_BASE
+    store: str = "var/store"
+    sample_data: str = str(PROJECT_ROOT / "data")
+    ontology: str = str(PROJECT_ROOT / "ontology" / "carnet.ttl")
+    shapes: str = str(PROJECT_ROOT / "shapes" / "carnet.shacl.ttl")
+
+    def __post_init__(self) -> None:
+        if not self.base.startswith(("http://", "https://")):
+            raise ConfigError(f"base: {self.base!r} is not an absolute http(s) IRI")
+        if not self.base.endswith("/"):
+            object.__setattr__(self, "base", self.base + "/")
+
+    @property
+    def in_memory(self) -> bool:
+        return self.store == "memory"
+
+    def with_(self, **changes: str) -> Settings:
+        """A copy with some settings changed (used by CLI options and tests)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _from_toml(path: Path) -> dict[str, str]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"config file {path}: {error.strerror}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path}: {error}") from error
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
+    return {key: str(value) for key, value in data.items()}
+
+
+def _from_env(environ: dict[str, str]) -> dict[str, str]:
+    values = {}
+    for field in fields(Settings):
+        name = f"CARNET_KG_{field.name.upper()}"
+        if environ.get(name):
+            values[field.name] = environ[name]
+    return values
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings: defaults, then the TOML file, then the environment."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, str] = {}
+    config_path = environ.get("CARNET_KG_CONFIG")
+    if config_path:
+        values.update(_from_toml(Path(config_path)))
+    elif Path("carnet-kg.toml").is_file():
+        values.update(_from_toml(Path("carnet-kg.toml")))
+    values.update(_from_env(environ))
+    return Settings(**values)

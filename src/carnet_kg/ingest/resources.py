@@ -1,0 +1,90 @@
+"""Split parsed sources into one graph per resource of ours, plus graphs of external data.
+
+A resource owns the triples whose subject is its IRI, one of its hash IRIs, or a blank node
+reached from those. Everything else (an operator's external vocabulary, say) stays in the named
+graph it came in, or in a graph named after its source file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, URIRef
+
+from ..identifiers import Identifiers
+from .rdf_files import SourceFile
+
+
+@dataclass
+class ResourceSplit:
+    """Resources by thing IRI, external graphs by name, and which files contributed to each."""
+
+    resources: dict[URIRef, Graph] = field(default_factory=dict)
+    external: dict[URIRef, Graph] = field(default_factory=dict)
+    sources: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def merged(self) -> Graph:
+        """All triples in one graph (what validation reads)."""
+        graph = Graph()
+        for part in (*self.resources.values(), *self.external.values()):
+            for triple in part:
+                graph.add(triple)
+        return graph
+
+    def source_of(self, node) -> str | None:
+        """The file(s) a focus node came from, for error reports."""
+        labels = self.sources.get(node)
+        return ", ".join(sorted(labels)) if labels else None
+
+
+def _graph(table: dict[URIRef, Graph], name: URIRef) -> Graph:
+    if name not in table:
+        table[name] = Graph()
+    return table[name]
+
+
+def split_resources(sources: list[SourceFile], ids: Identifiers) -> ResourceSplit:
+    """Distribute every triple of ``sources`` to its resource or external graph."""
+    split = ResourceSplit()
+    loose: dict[BNode, list[tuple[tuple, URIRef, str]]] = defaultdict(list)
+    for source in sources:
+        for name, graph in source.graphs.items():
+            external_name = name or ids.source_graph(source.label)
+            for triple in graph:
+                subject = triple[0]
+                owner = ids.owner(subject) if isinstance(subject, URIRef) else None
+                if owner is not None:
+                    _graph(split.resources, owner).add(triple)
+                    split.sources[owner].add(source.label)
+                    split.sources[subject].add(source.label)
+                elif isinstance(subject, BNode):
+                    loose[subject].append((triple, external_name, source.label))
+                else:
+                    _graph(split.external, external_name).add(triple)
+                    split.sources[external_name].add(source.label)
+                    split.sources[subject].add(source.label)
+    _attach_blank_nodes(split, loose)
+    return split
+
+
+def _attach_blank_nodes(split: ResourceSplit, loose: dict) -> None:
+    """Give each blank node's triples to the resource that reaches it, else to its input graph."""
+    frontier = [
+        (obj, owner)
+        for owner, graph in split.resources.items()
+        for obj in graph.objects()
+        if isinstance(obj, BNode)
+    ]
+    while frontier:
+        node, owner = frontier.pop()
+        for triple, _, label in loose.pop(node, []):
+            split.resources[owner].add(triple)
+            split.sources[node].add(label)
+            if isinstance(triple[2], BNode):
+                frontier.append((triple[2], owner))
+    for entries in loose.values():
+        for triple, external_name, label in entries:
+            _graph(split.external, external_name).add(triple)
+            split.sources[external_name].add(label)
+            split.sources[triple[0]].add(label)

@@ -1,0 +1,154 @@
+"""The store interface: a dataset with one named graph per resource and a metadata graph.
+
+Backends implement a few primitives (query, update, read a graph, dump); everything built on
+them (atomic batch writes with metadata, checksums, revisions) lives here, written in standard
+SPARQL 1.1, so every backend behaves the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import BinaryIO
+from typing import Literal as Kind
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCTERMS, XSD
+from rdflib.term import Node
+
+from ..namespaces import CKG
+
+
+class StoreError(Exception):
+    """The store could not do what was asked (bad query, unreachable, locked…)."""
+
+
+class QuerySyntaxError(StoreError):
+    """The SPARQL text is not valid; the message says where."""
+
+
+@dataclass
+class QueryResult:
+    """A backend-neutral SPARQL result: rows for SELECT, a boolean for ASK, a graph otherwise."""
+
+    kind: Kind["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+@dataclass
+class GraphWrite:
+    """Replace one named graph (``graph`` None removes it) and record where it came from."""
+
+    name: URIRef
+    graph: Graph | None
+    sources: tuple[str, ...] = ()
+
+
+def checksum(graph: Graph) -> str:
+    """SHA-256 of the graph's canonical N-Triples: equal for isomorphic graphs."""
+    lines = to_canonical_graph(graph).serialize(format="nt").splitlines()
+    text = "\n".join(sorted(line for line in lines if line.strip()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store(ABC):
+    """What every backend offers. Queries see the union of all named graphs as default graph."""
+
+    def __init__(self, metadata_graph: URIRef) -> None:
+        self.metadata_graph = metadata_graph
+
+    # --- primitives -------------------------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL query; ``bindings`` substitutes variables safely (never by pasting)."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update request as one transaction."""
+
+    @abstractmethod
+    def graph(self, name: URIRef) -> Graph:
+        """The triples of one named graph (empty if absent)."""
+
+    @abstractmethod
+    def dump(self, output: BinaryIO, fmt: str, include_metadata: bool = False) -> None:
+        """Write the dataset as ``nquads`` or ``trig``."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends
+        """Release the backend's resources."""
+
+    # --- built on the primitives ------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return not self.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean
+
+    def has_graph(self, name: URIRef) -> bool:
+        return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": name}).boolean)
+
+    def graph_states(self, names: Iterable[URIRef]) -> dict[URIRef, tuple[str, int]]:
+        """Checksum and revision recorded for each of ``names`` that is in the store."""
+        values = " ".join(f"<{name}>" for name in names)
+        if not values:
+            return {}
+        result = self.query(
+            f"SELECT ?g ?sum ?rev WHERE {{ VALUES ?g {{ {values} }} GRAPH <{self.metadata_graph}> "
+            f"{{ ?g <{CKG.checksum}> ?sum ; <{CKG.revision}> ?rev }} }}"
+        )
+        return {row["g"]: (str(row["sum"]), int(row["rev"])) for row in result.rows}
+
+    def write(self, writes: list[GraphWrite], when: datetime | None = None) -> list[GraphWrite]:
+        """Apply all ``writes`` in one transaction; unchanged graphs are skipped.
+
+        Returns the writes that changed something.
+        """
+        when = when or datetime.now(UTC).replace(microsecond=0)
+        states = self.graph_states(w.name for w in writes)
+        operations, inserts, changed = [], [], []
+        for item in writes:
+            state = states.get(item.name)
+            if item.graph is None:
+                if state is None:
+                    continue
+                operations.append(f"DROP SILENT GRAPH <{item.name}>")
+                operations.append(self._forget(item.name))
+                changed.append(item)
+                continue
+            digest = checksum(item.graph)
+            if state and state[0] == digest:
+                continue
+            revision = state[1] + 1 if state else 1
+            operations.append(f"DROP SILENT GRAPH <{item.name}>")
+            operations.append(self._forget(item.name))
+            inserts.append(f"GRAPH <{item.name}> {{\n{_ntriples(item.graph)}}}")
+            inserts.append(
+                f"GRAPH <{self.metadata_graph}> {{\n"
+                f"{_ntriples(self._record(item, digest, revision, when))}}}"
+            )
+            changed.append(item)
+        if inserts:
+            operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        if operations:
+            self.update(" ;\n".join(operations))
+        return changed
+
+    def _forget(self, name: URIRef) -> str:
+        return f"DELETE WHERE {{ GRAPH <{self.metadata_graph}> {{ <{name}> ?p ?o }} }}"
+
+    def _record(self, item: GraphWrite, digest: str, revision: int, when: datetime) -> Graph:
+        record = Graph()
+        record.add((item.name, CKG.checksum, Literal(digest)))
+        record.add((item.name, CKG.revision, Literal(revision, datatype=XSD.positiveInteger)))
+        record.add((item.name, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
+        for source in item.sources:
+            record.add((item.name, CKG.sourceFile, Literal(source)))
+        return record
+
+
+def _ntriples(graph: Graph) -> str:
+    return graph.serialize(format="nt")

@@ -1,0 +1,93 @@
+"""The embedded backend: pyoxigraph, persistent in a folder (or in memory), no server needed.
+
+Chosen by measurement (see ``bench/README.md``): loading and querying are an order of
+magnitude faster than rdflib's in-memory store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from .base import QueryResult, QuerySyntaxError, Store, StoreError
+from .terms import to_oxigraph, to_rdflib
+
+DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+class EmbeddedStore(Store):
+    """A pyoxigraph store; ``path`` None keeps everything in memory."""
+
+    def __init__(
+        self, path: str | Path | None, metadata_graph: URIRef, read_only: bool = False
+    ) -> None:
+        super().__init__(metadata_graph)
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            hint = " (is another carnet-kg process using it?)" if "lock" in str(error) else ""
+            raise StoreError(f"cannot open the store in {path}: {error}{hint}") from error
+
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(kind="ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [
+                {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+                for solution in result
+            ]
+            return QueryResult(kind="select", variables=names, rows=rows)
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                       to_rdflib(triple.object)))
+        return QueryResult(kind="graph", graph=graph)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise QuerySyntaxError(str(error)) from error
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def graph(self, name: URIRef) -> Graph:
+        graph = Graph()
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return graph
+
+    def dump(self, output: BinaryIO, fmt: str, include_metadata: bool = False) -> None:
+        metadata = ox.NamedNode(str(self.metadata_graph))
+        quads = (
+            q for q in self._store.quads_for_pattern(None, None, None, None)
+            if include_metadata or q.graph_name != metadata
+        )
+        ox.serialize(quads, output, DUMP_FORMATS[fmt])
+
+    def close(self) -> None:
+        if hasattr(self, "_store"):
+            with contextlib.suppress(OSError):  # read-only stores cannot flush
+                self._store.flush()
+            del self._store

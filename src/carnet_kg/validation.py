@@ -1,0 +1,127 @@
+"""SHACL validation of data graphs against our shapes, with reports people can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .config import Settings
+from .namespaces import SH, bind_prefixes, compact
+
+
+@dataclass
+class Violation:
+    """One problem: which resource, which property path, which value, and why (fr and en)."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    messages: dict[str, str]
+    severity: str = "Violation"
+    source: str | None = None
+    shape: str | None = None
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or next(iter(self.messages.values()), "")
+
+    def describe(self, lang: str = "en") -> str:
+        where = f"{self.source}: " if self.source else ""
+        path = f" {self.path}" if self.path else ""
+        value = f" = {self.value}" if self.value is not None else ""
+        return f"{where}<{self.focus}>{path}{value}: {self.message(lang)}"
+
+
+@dataclass
+class Report:
+    """The outcome of one validation."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    graph: Graph | None = None
+
+    def text(self, lang: str = "en") -> str:
+        if self.conforms:
+            return "conforms: no violation"
+        lines = [f"{len(self.violations)} violation(s):"]
+        lines += [f"  - {v.describe(lang)}" for v in self.violations]
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=4)
+def _load_graph(path: str) -> Graph:
+    graph = Graph()
+    graph.parse(path, format="turtle")
+    return graph
+
+
+def shapes_graph(settings: Settings | None = None) -> Graph:
+    return _load_graph((settings or Settings()).shapes)
+
+
+def ontology_graph(settings: Settings | None = None) -> Graph:
+    return _load_graph((settings or Settings()).ontology)
+
+
+def _show(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return node.n3()
+    if isinstance(node, URIRef):
+        return str(node)
+    return f"_:{node}"
+
+
+def _path(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return compact(str(node))
+    return "(complex path)" if isinstance(node, BNode) else str(node)
+
+
+def _violations(report: Graph, source_of: Callable[[object], str | None]) -> list[Violation]:
+    found = []
+    for result in report.subjects(SH.resultSeverity, None):
+        focus = report.value(result, SH.focusNode)
+        messages = {
+            (msg.language or "en"): str(msg) for msg in report.objects(result, SH.resultMessage)
+        }
+        severity = report.value(result, SH.resultSeverity)
+        found.append(
+            Violation(
+                focus=_show(focus) or "",
+                path=_path(report.value(result, SH.resultPath)),
+                value=_show(report.value(result, SH.value)),
+                messages=messages,
+                severity=str(severity).rsplit("#", 1)[-1],
+                source=source_of(focus),
+                shape=_show(report.value(result, SH.sourceShape)),
+            )
+        )
+    found.sort(key=lambda v: (v.source or "", v.focus, v.path or "", v.message()))
+    return found
+
+
+def validate(
+    data: Graph,
+    settings: Settings | None = None,
+    source_of: Callable[[object], str | None] | None = None,
+) -> Report:
+    """Validate ``data`` against our shapes (the ontology supplies subclass links)."""
+    conforms, report_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(settings),
+        ont_graph=ontology_graph(settings),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    bind_prefixes(report_graph)
+    violations = _violations(report_graph, source_of or (lambda _node: None))
+    blocking = [v for v in violations if v.severity == "Violation"]
+    return Report(conforms=not blocking, violations=violations, graph=report_graph)
