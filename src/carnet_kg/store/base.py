@@ -143,7 +143,7 @@ class Store(ABC):
     def _record(self, item: GraphWrite, digest: str, revision: int, when: datetime) -> Graph:
         record = Graph()
         record.add((item.name, CKG.checksum, Literal(digest)))
-        record.add((item.name, CKG.revision, Literal(revision, datatype=XSD.positiveInteger)))
+        record.add((item.name, CKG.revision, Literal(revision)))
         record.add((item.name, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
         for source in item.sources:
             record.add((item.name, CKG.sourceFile, Literal(source)))

@@ -6,7 +6,6 @@ magnitude faster than rdflib's in-memory store.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,6 +26,7 @@ class EmbeddedStore(Store):
         self, path: str | Path | None, metadata_graph: URIRef, read_only: bool = False
     ) -> None:
         super().__init__(metadata_graph)
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -88,6 +88,6 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         if hasattr(self, "_store"):
-            with contextlib.suppress(OSError):  # read-only stores cannot flush
+            if not self.read_only:
                 self._store.flush()
             del self._store

@@ -1,0 +1,1 @@
+"""carnet-kg test suite."""
