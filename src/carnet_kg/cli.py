@@ -125,7 +125,7 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         click.echo(f"({len(result.rows)} row(s))")
     else:
         data = rendered.serialize(format=fmt)
-        click.echo(data.decode("utf-8") if isinstance(data, bytes) else data)
+        click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -84,13 +85,43 @@ def _path(node) -> str | None:
     return "(complex path)" if isinstance(node, BNode) else str(node)
 
 
-def _violations(report: Graph, source_of: Callable[[object], str | None]) -> list[Violation]:
+_PLACEHOLDER = re.compile(r"\\\{\\[?$]\w+\\\}")  # a {?var} or {$var}, once re.escape()d
+
+
+def _messages(report: Graph, result, shapes: Graph) -> dict[str, str]:
+    """The messages of one result, by language.
+
+    pyshacl drops the language tag of a SPARQL-based constraint's messages when it fills in
+    their {?var} placeholders; the tag is restored from the sh:message templates of the
+    result's source constraint or source shape.
+    """
+    templates = [
+        template
+        for prop in (SH.sourceConstraint, SH.sourceShape)
+        if (node := report.value(result, prop)) is not None
+        for template in shapes.objects(node, SH.message)
+        if isinstance(template, Literal) and template.language
+    ]
+    messages: dict[str, str] = {}
+    for msg in report.objects(result, SH.resultMessage):
+        lang = msg.language
+        if not lang:
+            for template in templates:
+                pattern = _PLACEHOLDER.sub(".*?", re.escape(str(template)))
+                if re.fullmatch(pattern, str(msg), flags=re.DOTALL):
+                    lang = template.language
+                    break
+        messages[lang or "en"] = str(msg)
+    return messages
+
+
+def _violations(
+    report: Graph, shapes: Graph, source_of: Callable[[object], str | None]
+) -> list[Violation]:
     found = []
     for result in report.subjects(SH.resultSeverity, None):
         focus = report.value(result, SH.focusNode)
-        messages = {
-            (msg.language or "en"): str(msg) for msg in report.objects(result, SH.resultMessage)
-        }
+        messages = _messages(report, result, shapes)
         severity = report.value(result, SH.resultSeverity)
         found.append(
             Violation(
@@ -113,15 +144,16 @@ def validate(
     source_of: Callable[[object], str | None] | None = None,
 ) -> Report:
     """Validate ``data`` against our shapes (the ontology supplies subclass links)."""
+    shapes = shapes_graph(settings)
     conforms, report_graph, _ = pyshacl.validate(
         data,
-        shacl_graph=shapes_graph(settings),
+        shacl_graph=shapes,
         ont_graph=ontology_graph(settings),
         inference="none",
         advanced=True,
         allow_warnings=True,
     )
     bind_prefixes(report_graph)
-    violations = _violations(report_graph, source_of or (lambda _node: None))
+    violations = _violations(report_graph, shapes, source_of or (lambda _node: None))
     blocking = [v for v in violations if v.severity == "Violation"]
     return Report(conforms=not blocking, violations=violations, graph=report_graph)

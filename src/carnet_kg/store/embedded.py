@@ -45,24 +45,11 @@ class EmbeddedStore(Store):
             result = self._store.query(
                 sparql, use_default_graph_as_union=True, substitutions=substitutions or None
             )
+            return _convert(result)
         except SyntaxError as error:
             raise QuerySyntaxError(str(error)) from error
-        except OSError as error:
+        except (OSError, RuntimeError) as error:  # evaluation errors surface while iterating
             raise StoreError(str(error)) from error
-        if isinstance(result, ox.QueryBoolean):
-            return QueryResult(kind="ask", boolean=bool(result))
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = [
-                {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
-                for solution in result
-            ]
-            return QueryResult(kind="select", variables=names, rows=rows)
-        graph = Graph()
-        for triple in result:
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                       to_rdflib(triple.object)))
-        return QueryResult(kind="graph", graph=graph)
 
     def update(self, sparql: str) -> None:
         try:
@@ -91,3 +78,19 @@ class EmbeddedStore(Store):
             if not self.read_only:
                 self._store.flush()
             del self._store
+
+
+def _convert(result) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [
+            {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+            for solution in result
+        ]
+        return QueryResult(kind="select", variables=names, rows=rows)
+    graph = Graph()
+    for t in result:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return QueryResult(kind="graph", graph=graph)
