@@ -232,7 +232,7 @@ EXPECTED: dict[str, list[Expected]] = {
         "supérieur ou égal à 1 (1, 2, …).",
     )),
     "membership-category-of-another-notebook": one(
-        MEMBERSHIP, "ckg:category", BASE + "id/category/resultats", (
+        NOTEBOOK, "ckg:hasMembership", BASE + "id/category/resultats", (
             "The category of a membership (ckg:category) must be a category of its notebook "
             "(ckg:hasCategory / ckg:categoryOf).",
             "La catégorie d'une appartenance (ckg:category) doit être une catégorie de son "
