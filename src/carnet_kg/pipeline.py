@@ -176,6 +176,9 @@ def load(
         writes.append(GraphWrite(name, kept, tuple(sorted(split.sources[name]))))
     withdrawals = [GraphWrite(ids.document_of(t), None) for t in sorted(outcome.withheld)]
     scrubbed = _scrub_links(store, ids, policy, outcome.withheld, set(split.resources))
+    if out:
+        out.write(f"writing {len(writes) + len(withdrawals) + len(scrubbed)} graph(s) "
+                  "in one transaction\n")
     changed = store.write(writes + withdrawals + scrubbed)
     changed_names = {w.name for w in changed}
     return LoadReport(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 from typing import Literal as Kind
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
@@ -51,10 +51,17 @@ class GraphWrite:
     sources: tuple[str, ...] = ()
 
 
-def checksum(graph: Graph) -> str:
-    """SHA-256 of the graph's canonical N-Triples: equal for isomorphic graphs."""
-    lines = to_canonical_graph(graph).serialize(format="nt").splitlines()
-    text = "\n".join(sorted(line for line in lines if line.strip()))
+def checksum(graph: Graph, ntriples: str | None = None) -> str:
+    """SHA-256 of the graph's canonical N-Triples: equal for isomorphic graphs.
+
+    ``ntriples`` (the graph already serialised) saves a serialisation when the graph has no
+    blank nodes; with blank nodes the graph is canonicalised first (slow, so only then).
+    """
+    if any(isinstance(term, BNode) for triple in graph for term in triple):
+        ntriples = to_canonical_graph(graph).serialize(format="nt")
+    elif ntriples is None:
+        ntriples = graph.serialize(format="nt")
+    text = "\n".join(sorted(line for line in ntriples.splitlines() if line.strip()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -119,13 +126,14 @@ class Store(ABC):
                 operations.append(self._forget(item.name))
                 changed.append(item)
                 continue
-            digest = checksum(item.graph)
+            text = _ntriples(item.graph)
+            digest = checksum(item.graph, text)
             if state and state[0] == digest:
                 continue
             revision = state[1] + 1 if state else 1
             operations.append(f"DROP SILENT GRAPH <{item.name}>")
             operations.append(self._forget(item.name))
-            inserts.append(f"GRAPH <{item.name}> {{\n{_ntriples(item.graph)}}}")
+            inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
             inserts.append(
                 f"GRAPH <{self.metadata_graph}> {{\n"
                 f"{_ntriples(self._record(item, digest, revision, when))}}}"
