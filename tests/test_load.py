@@ -193,3 +193,14 @@ def report_label(path) -> str:
     from carnet_kg.ingest.rdf_files import _display
 
     return re.sub(r"[^A-Za-z0-9._-]+", "-", _display(path)).strip("-")
+
+
+def test_iri_with_forbidden_characters_is_refused(settings, store, tmp_path):
+    # a \u escape lets a parser produce an IRI that would break out of <…> in SPARQL Update
+    data = write(
+        tmp_path / "inject.ttl",
+        public_note("x", extra="; ckg:relatedNote <http://e.example/a\\u003E} ; DROP ALL ; #>"),
+    )
+    with pytest.raises(IngestError, match=r"inject\.ttl: invalid IRI"):
+        pipeline.load([data], settings, store)
+    assert store.is_empty()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 FORMATS: dict[str, str] = {
@@ -22,6 +23,11 @@ FORMATS: dict[str, str] = {
     ".xml": "xml",
     ".n3": "n3",
 }
+
+
+# Characters RFC 3987 forbids in an IRI; parsers can still produce them through \u escapes, and
+# such an IRI would break out of the <…> it is written in (N-Triples, SPARQL Update).
+FORBIDDEN_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 class IngestError(Exception):
@@ -84,9 +90,21 @@ def read_file(path: Path, base: str) -> SourceFile:
         name = None if graph.identifier == DATASET_DEFAULT_GRAPH_ID else URIRef(graph.identifier)
         plain = Graph()
         for triple in graph:
+            _check_iris(path, (*triple, name))
             plain.add(triple)
         graphs[name] = plain
     return SourceFile(_display(path), graphs)
+
+
+def _check_iris(path: Path, terms: tuple) -> None:
+    for term in terms:
+        if isinstance(term, Literal) and term.datatype is not None:
+            term = term.datatype
+        if isinstance(term, URIRef) and FORBIDDEN_IN_IRI.search(term):
+            raise IngestError(
+                f"{_display(path)}: invalid IRI {term!r}: spaces and the characters "
+                '<>"{}|^`\\ are not allowed in IRIs'
+            )
 
 
 def read_sources(paths: Iterable[str | Path], base: str, progress=None) -> list[SourceFile]:
