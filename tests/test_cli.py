@@ -83,6 +83,7 @@ def test_query_formats(run):
 
 
 def test_malformed_query_is_a_clear_error(run):
+    run("load", str(SAMPLE))
     result = run("query", "SELECT WHERE {")
     assert result.returncode != 0
     assert "malformed SPARQL query" in result.stderr
@@ -107,3 +108,29 @@ def test_export_to_file_and_stdout(run, tmp_path):
     assert "graph/metadata" not in nquads
     with_meta = run("export", "--include-metadata").stdout
     assert "graph/metadata" in with_meta
+
+
+@pytest.mark.parametrize("sparql, fmt", [
+    ("ASK { ?s ?p ?o }", "csv"),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "json"),
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "ttl"),
+])
+def test_format_that_does_not_fit_the_query_is_a_clear_error(run, sparql, fmt):
+    run("load", str(SAMPLE))
+    result = run("query", "--format", fmt, sparql)
+    assert result.returncode == 1 and "does not fit" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_reading_commands_refuse_a_missing_store(run, tmp_path):
+    for args in (["query", "ASK { ?s ?p ?o }"], ["stats"], ["export"]):
+        result = run(*args)
+        assert result.returncode == 1 and "no store at" in result.stderr, args
+    assert not (tmp_path / "store").exists()
+
+
+def test_export_to_an_impossible_path_is_a_clear_error(run, tmp_path):
+    run("load", str(SAMPLE))
+    result = run("export", "--output", str(tmp_path / "missing" / "dir" / "x.nq"))
+    assert result.returncode == 1 and "cannot write" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -23,7 +23,12 @@ class Context:
 
 
 @contextmanager
-def _store(settings: Settings, read_only: bool = False):
+def _store(settings: Settings, read_only: bool = False, must_exist: bool = False):
+    """The store, closed afterwards; reading commands refuse a store folder that is missing."""
+    if must_exist and not settings.in_memory and not Path(settings.store).is_dir():
+        raise click.ClickException(
+            f"no store at {settings.store} (load data first, or give --store / CARNET_KG_STORE)"
+        )
     try:
         store = open_store(settings, read_only=read_only)
     except StoreError as error:
@@ -104,16 +109,25 @@ def _as_rdflib_result(result: QueryResult) -> Result:
     return converted
 
 
+FORMATS_BY_KIND = {
+    "select": {"table", "json", "csv", "xml"},
+    "ask": {"table", "json", "xml"},
+    "graph": {"table", "ttl"},
+}
+
+
 def _print_result(result: QueryResult, fmt: str) -> None:
+    if fmt not in FORMATS_BY_KIND[result.kind]:
+        kind = "CONSTRUCT/DESCRIBE" if result.kind == "graph" else result.kind.upper()
+        allowed = ", ".join(sorted(FORMATS_BY_KIND[result.kind]))
+        raise click.ClickException(f"--format {fmt} does not fit a {kind} query: use {allowed}")
     if result.kind == "graph":
         bind_prefixes(result.graph)
-        click.echo(result.graph.serialize(format="turtle" if fmt in ("table", "ttl") else fmt))
+        click.echo(result.graph.serialize(format="turtle"))
         return
     if result.kind == "ask" and fmt == "table":
         click.echo("yes" if result.boolean else "no")
         return
-    if fmt == "ttl":
-        raise click.ClickException("--format ttl is for CONSTRUCT and DESCRIBE queries")
     rendered = _as_rdflib_result(result)
     if fmt == "table":
         from rdflib import Graph
@@ -137,7 +151,7 @@ def query(obj: Context, sparql: str, fmt: str) -> None:
     """Run a SPARQL query on the store (the default graph is the union of all graphs)."""
     if sparql == "-":
         sparql = sys.stdin.read()
-    with _store(obj.settings, read_only=Path(obj.settings.store).is_dir()) as store:
+    with _store(obj.settings, read_only=True, must_exist=True) as store:
         try:
             result = store.query(sparql)
         except QuerySyntaxError as error:
@@ -160,7 +174,7 @@ def _stats(store: Store) -> tuple[list[tuple[str, int]], int, int]:
 @click.pass_obj
 def stats(obj: Context) -> None:
     """Print the number of resources per class, triples and graphs."""
-    with _store(obj.settings, read_only=Path(obj.settings.store).is_dir()) as store:
+    with _store(obj.settings, read_only=True, must_exist=True) as store:
         per_class, triples, graphs = _stats(store)
     width = max((len(name) for name, _ in per_class), default=5)
     for name, count in per_class:
@@ -177,14 +191,17 @@ def stats(obj: Context) -> None:
 @click.pass_obj
 def export(obj: Context, output: Path | None, fmt: str, include_metadata: bool) -> None:
     """Write the whole store (one named graph per resource) as N-Quads or TriG."""
-    with _store(obj.settings, read_only=Path(obj.settings.store).is_dir()) as store:
+    with _store(obj.settings, read_only=True, must_exist=True) as store:
         if output is None:
             store.dump(sys.stdout.buffer, fmt, include_metadata)
             sys.stdout.flush()
-        else:
+            return
+        try:
             with output.open("wb") as handle:
                 store.dump(handle, fmt, include_metadata)
-            click.echo(f"wrote {output}", err=True)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
+        click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

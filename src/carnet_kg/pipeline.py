@@ -85,28 +85,63 @@ class LoadReport:
         return "\n".join(lines)
 
 
-def _kind_violations(split: ResourceSplit, ids: Identifiers) -> list[Violation]:
-    """Each resource must be typed with the class its IRI's kind promises."""
+KIND_CLASSES: set[URIRef] = set().union(*EXPECTED_TYPES.values()) | {CKG.Note}
+OWNED_CLASSES = {CKG.Membership, CKG.Revision}
+
+
+def _violation(split: ResourceSplit, node, path: str, en: str, fr: str) -> Violation:
+    shown = str(node) if isinstance(node, URIRef) else f"_:{node}"
+    return Violation(focus=shown, path=path, value=None, source=split.source_of(node),
+                     messages={"en": en, "fr": fr})
+
+
+def _identity_violations(split: ResourceSplit, ids: Identifiers) -> list[Violation]:
+    """Resources of our classes live at IRIs of their kind, and nowhere else.
+
+    The publish policy decides by IRI, so a note typed at another IRI (another base, a key that
+    is not URL-safe, a blank node) or under another kind would escape it: refused here.
+    """
     found = []
     for thing, graph in split.resources.items():
         kind = ids.parse_thing(thing).kind
+        types = set(graph.objects(thing, RDF.type))
         expected = EXPECTED_TYPES[kind]
-        if not expected & set(graph.objects(thing, RDF.type)):
-            names = " or ".join(sorted(compact(str(t)) for t in expected))
-            found.append(Violation(
-                focus=str(thing), path="rdf:type", value=None, source=split.source_of(thing),
-                messages={
-                    "en": f"A resource under id/{kind}/ must be typed {names}.",
-                    "fr": f"Une ressource sous id/{kind}/ doit être de type {names}.",
-                },
+        names = " or ".join(sorted(compact(str(t)) for t in expected))
+        if not expected & types or (types & KIND_CLASSES) - expected - {CKG.Note}:
+            found.append(_violation(
+                split, thing, "rdf:type",
+                f"A resource under id/{kind}/ must be typed {names}, and with no class of "
+                "another kind.",
+                f"Une ressource sous id/{kind}/ doit être de type {names}, sans classe d'une "
+                "autre sorte.",
             ))
+    graphs = [(g, True) for g in split.resources.values()]
+    graphs += [(g, False) for g in split.external.values()]
+    for graph, in_resource in graphs:
+        for node in set(graph.subjects(RDF.type, None)) | set(graph.subjects(CKG.visibility)):
+            if isinstance(node, URIRef) and ids.owner(node) == node:
+                continue  # a resource: checked above
+            ours = {t for t in graph.objects(node, RDF.type) if str(t).startswith(str(CKG))}
+            if in_resource and ours <= OWNED_CLASSES and (node, CKG.visibility, None) not in graph:
+                continue  # a membership or revision inside its resource
+            if ours or (node, CKG.visibility, None) in graph:
+                found.append(_violation(
+                    split, node, "rdf:type",
+                    f"A resource of the carnet-kg model needs an IRI {ids.base}id/{{kind}}/{{key}}"
+                    " (key: a-z, 0-9, -); only memberships and revisions may be hash IRIs or "
+                    "blank nodes inside their resource.",
+                    f"Une ressource du modèle carnet-kg doit avoir un IRI "
+                    f"{ids.base}id/{{sorte}}/{{clé}} (clé : a-z, 0-9, -) ; seules les "
+                    "appartenances et révisions peuvent être des IRI à fragment ou des nœuds "
+                    "anonymes dans leur ressource.",
+                ))
     return found
 
 
 def _outside_targets(split: ResourceSplit, ids: Identifiers) -> set[URIRef]:
     """Things of ours that the batch links to but does not contain."""
     targets = set()
-    for graph in split.resources.values():
+    for graph in (*split.resources.values(), *split.external.values()):
         for obj in graph.objects():
             owner = ids.owner(obj) if isinstance(obj, URIRef) else None
             if owner is not None and owner not in split.resources:
@@ -114,16 +149,29 @@ def _outside_targets(split: ResourceSplit, ids: Identifiers) -> set[URIRef]:
     return targets
 
 
-def _stored_types(store: Store | None, things: set[URIRef]) -> Graph:
-    """The rdf:type triples the store holds for ``things`` (so links to them validate)."""
+def _context(store: Store | None, ids: Identifiers, things: set[URIRef]) -> Graph:
+    """What validation needs to know of resources outside the batch that it links to: their
+    stored descriptions, or the classes of the withheld ones (from the withheld registry)."""
     context = Graph()
     if store is None or not things:
         return context
-    values = " ".join(f"<{t}>" for t in sorted(things))  # keys checked by Identifiers
-    result = store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t }}")
-    for row in result.rows:
-        context.add((row["s"], RDF.type, row["t"]))
+    documents = " ".join(f"<{ids.document_of(t)}>" for t in sorted(things))  # keys checked
+    stored = store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {documents} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    ).graph
+    context += stored
+    for thing in things:
+        for class_ in store.withheld.types(thing):
+            context.add((thing, RDF.type, class_))
     return context
+
+
+def _batch_nodes(split: ResourceSplit) -> set:
+    """The nodes a batch describes: its resources and every subject of its graphs."""
+    nodes = set(split.resources)
+    for graph in (*split.resources.values(), *split.external.values()):
+        nodes.update(graph.subjects())
+    return nodes
 
 
 def check(
@@ -139,13 +187,13 @@ def check(
     sources = read_sources(files, settings.base, progress.advance)
     progress.done()
     split = split_resources(sources, ids)
-    split.external.pop(ids.metadata_graph, None)  # an exported metadata graph is regenerated
     data = split.merged()
-    data += _stored_types(store, _outside_targets(split, ids))
+    batch = _batch_nodes(split)
+    data += _context(store, ids, _outside_targets(split, ids))
     if out:
         out.write(f"validating {len(split.resources)} resource(s), {len(data)} triple(s)\n")
-    report = validate(data, settings, split.source_of)
-    extra = _kind_violations(split, ids)
+    report = validate(data, settings, split.source_of, batch.__contains__)
+    extra = _identity_violations(split, ids)
     if extra:
         report.violations = extra + report.violations
         report.conforms = False
@@ -175,11 +223,16 @@ def load(
         outcome.dropped_links += dropped
         writes.append(GraphWrite(name, kept, tuple(sorted(split.sources[name]))))
     withdrawals = [GraphWrite(ids.document_of(t), None) for t in sorted(outcome.withheld)]
-    scrubbed = _scrub_links(store, ids, policy, outcome.withheld, set(split.resources))
+    withheld_types = {t: list(split.resources[t].objects(t, RDF.type)) for t in outcome.withheld}
+    scrubbed, cascaded = _scrub_links(
+        store, ids, policy, set(outcome.withheld), {w.name for w in writes + withdrawals}
+    )
+    withheld_types.update(cascaded)
     if out:
         out.write(f"writing {len(writes) + len(withdrawals) + len(scrubbed)} graph(s) "
                   "in one transaction\n")
     changed = store.write(writes + withdrawals + scrubbed)
+    store.withheld.update(withheld_types, set(outcome.published))
     changed_names = {w.name for w in changed}
     return LoadReport(
         files=checked.files,
@@ -188,7 +241,7 @@ def load(
         external_graphs=len(split.external),
         written=sum(1 for w in writes + scrubbed if w.name in changed_names),
         unchanged=sum(1 for w in writes if w.name not in changed_names),
-        withdrawn=sum(1 for w in withdrawals if w.name in changed_names),
+        withdrawn=sum(1 for w in withdrawals if w.name in changed_names) + len(cascaded),
         withheld_by_kind=outcome.withheld_by_kind,
         dropped_links=outcome.dropped_links,
         warnings=sum(1 for v in checked.report.violations if v.severity != "Violation"),
@@ -200,11 +253,15 @@ def _scrub_links(
     ids: Identifiers,
     policy: PublishPolicy,
     withheld: set[URIRef],
-    in_batch: set[URIRef],
-) -> list[GraphWrite]:
-    """Stored resources outside the batch that link to a now-withheld one, rewritten without."""
+    written: set[URIRef],
+) -> tuple[list[GraphWrite], dict[URIRef, list[URIRef]]]:
+    """Stored graphs outside the batch that link to a now-withheld resource, rewritten without.
+
+    A stored category whose notebook is now withheld is withdrawn with it (second value: the
+    resources so withheld, with their classes).
+    """
     if not withheld:
-        return []
+        return [], {}
     values = " ".join(f"<{t}>" for t in sorted(withheld))
     result = store.query(
         f"SELECT DISTINCT ?g ?src WHERE {{ VALUES ?t {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
@@ -214,14 +271,22 @@ def _scrub_links(
     sources: dict[URIRef, set[str]] = {}
     for row in result.rows:
         sources.setdefault(row["g"], set()).update([str(row["src"])] if "src" in row else [])
-    writes = []
-    for name, labels in sources.items():
-        thing = _thing_of_document(ids, name)
-        if thing is None or thing in in_batch:
+    writes, cascaded = [], {}
+    for name, labels in sorted(sources.items()):
+        if name in written or name == ids.metadata_graph:
             continue
-        kept, _ = policy.filter_links(thing, store.graph(name))
+        graph = store.graph(name)
+        thing = _thing_of_document(ids, name)
+        if thing is None:
+            kept, _ = policy.filter_external(graph)
+        elif not policy.decide(thing, graph):
+            writes.append(GraphWrite(name, None))
+            cascaded[thing] = list(graph.objects(thing, RDF.type))
+            continue
+        else:
+            kept, _ = policy.filter_links(thing, graph)
         writes.append(GraphWrite(name, kept, tuple(sorted(labels))))
-    return writes
+    return writes, cascaded
 
 
 def _thing_of_document(ids: Identifiers, name: URIRef) -> URIRef | None:

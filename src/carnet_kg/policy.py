@@ -56,6 +56,10 @@ class PublishPolicy:
         graph = self.resources.get(thing)
         if graph is None:
             return self.stored_public(thing)
+        return self.decide(thing, graph)
+
+    def decide(self, thing: URIRef, graph: Graph) -> bool:
+        """Whether ``thing``, described by ``graph``, may be published."""
         kind = self.ids.parse_thing(thing).kind
         if kind in ALWAYS_PUBLIC_KINDS:
             return True

@@ -16,6 +16,7 @@ class Progress:
         self.every = every
         self.tty = self.out.isatty()
         self._last = 0.0
+        self._shown = -1
 
     def advance(self, steps: int = 1) -> None:
         self.count += steps
@@ -25,6 +26,9 @@ class Progress:
             self._show()
 
     def _show(self, end: str = "") -> None:
+        if not self.tty and self._shown == self.count:
+            return
+        self._shown = self.count
         if self.tty:
             width = 30
             filled = int(width * self.count / self.total) if self.total else width

@@ -116,11 +116,16 @@ def _messages(report: Graph, result, shapes: Graph) -> dict[str, str]:
 
 
 def _violations(
-    report: Graph, shapes: Graph, source_of: Callable[[object], str | None]
+    report: Graph,
+    shapes: Graph,
+    source_of: Callable[[object], str | None],
+    concerns: Callable[[object], bool],
 ) -> list[Violation]:
     found = []
     for result in report.subjects(SH.resultSeverity, None):
         focus = report.value(result, SH.focusNode)
+        if not concerns(focus):
+            continue
         messages = _messages(report, result, shapes)
         severity = report.value(result, SH.resultSeverity)
         found.append(
@@ -142,8 +147,13 @@ def validate(
     data: Graph,
     settings: Settings | None = None,
     source_of: Callable[[object], str | None] | None = None,
+    concerns: Callable[[object], bool] | None = None,
 ) -> Report:
-    """Validate ``data`` against our shapes (the ontology supplies subclass links)."""
+    """Validate ``data`` against our shapes (the ontology supplies subclass links).
+
+    ``concerns`` keeps the results about the nodes being checked: ``data`` may also hold
+    context (stored resources that the batch links to), whose own results are not the batch's.
+    """
     shapes = shapes_graph(settings)
     conforms, report_graph, _ = pyshacl.validate(
         data,
@@ -154,6 +164,8 @@ def validate(
         allow_warnings=True,
     )
     bind_prefixes(report_graph)
-    violations = _violations(report_graph, shapes, source_of or (lambda _node: None))
+    violations = _violations(
+        report_graph, shapes, source_of or (lambda _node: None), concerns or (lambda _node: True)
+    )
     blocking = [v for v in violations if v.severity == "Violation"]
     return Report(conforms=not blocking, violations=violations, graph=report_graph)

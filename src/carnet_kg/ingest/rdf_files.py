@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 FORMATS: dict[str, str] = {
@@ -68,7 +68,12 @@ def _expand(paths: Iterable[Path]) -> Iterator[Path]:
 
 def list_sources(paths: Iterable[str | Path]) -> list[Path]:
     """The RDF files named by ``paths`` (folders are searched recursively), in a stable order."""
-    return list(_expand(Path(p) for p in paths))
+    paths = [Path(p) for p in paths]
+    found = list(_expand(paths))
+    if not found:
+        names = ", ".join(str(p) for p in paths)
+        raise IngestError(f"{names}: no RDF file found (known extensions: {', '.join(FORMATS)})")
+    return found
 
 
 def _problem(error: Exception) -> str:
@@ -84,16 +89,24 @@ def read_file(path: Path, base: str) -> SourceFile:
     except Exception as error:  # rdflib parsers raise many unrelated types
         raise IngestError(f"{_display(path)}: not valid RDF: {_problem(error)}") from error
     graphs: dict[URIRef | None, Graph] = {}
+    fresh: dict[BNode, BNode] = {}
     for graph in dataset.graphs():
         if len(graph) == 0:
             continue
-        name = None if graph.identifier == DATASET_DEFAULT_GRAPH_ID else URIRef(graph.identifier)
-        plain = Graph()
+        name = graph.identifier if isinstance(graph.identifier, URIRef) else None
+        if name == DATASET_DEFAULT_GRAPH_ID:
+            name = None
+        plain = graphs.setdefault(name, Graph())
         for triple in graph:
             _check_iris(path, (*triple, name))
-            plain.add(triple)
-        graphs[name] = plain
+            plain.add(_relabel(triple, fresh))
     return SourceFile(_display(path), graphs)
+
+
+def _relabel(triple: tuple, fresh: dict[BNode, BNode]) -> tuple:
+    """Give every blank node a label of our own: parsers (JSON-LD) keep labels of any shape,
+    and a label is written as it is in N-Triples and SPARQL Update."""
+    return tuple(fresh.setdefault(t, BNode()) if isinstance(t, BNode) else t for t in triple)
 
 
 def _check_iris(path: Path, terms: tuple) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from rdflib import BNode, Graph, URIRef
 
 from ..identifiers import Identifiers
-from .rdf_files import SourceFile
+from .rdf_files import IngestError, SourceFile
 
 
 @dataclass
@@ -44,13 +45,40 @@ def _graph(table: dict[URIRef, Graph], name: URIRef) -> Graph:
     return table[name]
 
 
+def _external_name(name: URIRef | None, source: SourceFile, ids: Identifiers) -> URIRef:
+    """The graph external data goes to: its own name, or one made from the file's name."""
+    if name is None:
+        return ids.source_graph(PurePath(source.label).name)
+    return name
+
+
+def _place_external(split: ResourceSplit, name: URIRef, triple: tuple, label: str,
+                    ids: Identifiers) -> None:
+    """Put a triple that is not about a resource of ours into its external graph.
+
+    Graph names under our id/ and doc/ are refused for such data: it would replace a resource's
+    graph without being validated as one. (``graph/source/…`` names are ours for external data.)
+    """
+    if str(name).startswith((f"{ids.base}id/", f"{ids.base}doc/")):
+        raise IngestError(
+            f"{label}: the graph <{name}> holds data that is not about a carnet-kg resource, "
+            "but its name is reserved for resource graphs; put that data in a graph of another "
+            "name"
+        )
+    _graph(split.external, name).add(triple)
+    split.sources[name].add(label)
+    split.sources[triple[0]].add(label)
+
+
 def split_resources(sources: list[SourceFile], ids: Identifiers) -> ResourceSplit:
     """Distribute every triple of ``sources`` to its resource or external graph."""
     split = ResourceSplit()
     loose: dict[BNode, list[tuple[tuple, URIRef, str]]] = defaultdict(list)
     for source in sources:
         for name, graph in source.graphs.items():
-            external_name = name or ids.source_graph(source.label)
+            if name == ids.metadata_graph:
+                continue  # an exported metadata graph: load writes its own
+            external_name = _external_name(name, source, ids)
             for triple in graph:
                 subject = triple[0]
                 owner = ids.owner(subject) if isinstance(subject, URIRef) else None
@@ -61,23 +89,32 @@ def split_resources(sources: list[SourceFile], ids: Identifiers) -> ResourceSpli
                 elif isinstance(subject, BNode):
                     loose[subject].append((triple, external_name, source.label))
                 else:
-                    _graph(split.external, external_name).add(triple)
-                    split.sources[external_name].add(source.label)
-                    split.sources[subject].add(source.label)
-    _attach_blank_nodes(split, loose)
+                    _place_external(split, external_name, triple, source.label, ids)
+    _attach_blank_nodes(split, loose, ids)
     return split
 
 
-def _attach_blank_nodes(split: ResourceSplit, loose: dict) -> None:
-    """Give each blank node's triples to the resource that reaches it, else to its input graph."""
+def _attach_blank_nodes(split: ResourceSplit, loose: dict, ids: Identifiers) -> None:
+    """Give each blank node's triples to the resource that reaches it, else to its input graph.
+
+    A blank node reached from two resources is refused: it would publish one resource's data
+    inside the other, whatever their visibility.
+    """
     frontier = [
         (obj, owner)
         for owner, graph in split.resources.items()
         for obj in graph.objects()
         if isinstance(obj, BNode)
     ]
+    owners: dict[BNode, URIRef] = {}
     while frontier:
         node, owner = frontier.pop()
+        if owners.setdefault(node, owner) != owner:
+            files = split.source_of(owner) or "the input"
+            raise IngestError(
+                f"{files}: one blank node belongs to both <{owners[node]}> and <{owner}>; "
+                "give it an IRI (a #fragment of one of them) or repeat it in each"
+            )
         for triple, _, label in loose.pop(node, []):
             split.resources[owner].add(triple)
             split.sources[node].add(label)
@@ -85,6 +122,4 @@ def _attach_blank_nodes(split: ResourceSplit, loose: dict) -> None:
                 frontier.append((triple[2], owner))
     for entries in loose.values():
         for triple, external_name, label in entries:
-            _graph(split.external, external_name).add(triple)
-            split.sources[external_name].add(label)
-            split.sources[triple[0]].add(label)
+            _place_external(split, external_name, triple, label, ids)

@@ -69,7 +69,10 @@ class Store(ABC):
     """What every backend offers. Queries see the union of all named graphs as default graph."""
 
     def __init__(self, metadata_graph: URIRef) -> None:
+        from .withheld import WithheldRegistry
+
         self.metadata_graph = metadata_graph
+        self.withheld = WithheldRegistry(None)
 
     # --- primitives -------------------------------------------------------------------------
     @abstractmethod
