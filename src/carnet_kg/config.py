@@ -15,6 +15,14 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BASE = "http://localhost:5000/"
 
 
+NUMBERS = [
+    ("query_timeout", float, 0.1),
+    ("max_rows", int, 1),
+    ("max_request_bytes", int, 1024),
+    ("query_workers", int, 1),
+]
+
+
 class ConfigError(ValueError):
     """A setting has a value we cannot use; the message names the setting."""
 
@@ -28,12 +36,32 @@ class Settings:
     sample_data: str = str(PROJECT_ROOT / "data")
     ontology: str = str(PROJECT_ROOT / "ontology" / "carnet.ttl")
     shapes: str = str(PROJECT_ROOT / "shapes" / "carnet.shacl.ttl")
+    # SPARQL endpoint
+    query_timeout: float = 10.0
+    max_rows: int = 10_000
+    max_request_bytes: int = 1_000_000
+    query_workers: int = (os.cpu_count() or 2) + 1
+    write_token: str = ""
+    service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")):
             raise ConfigError(f"base: {self.base!r} is not an absolute http(s) IRI")
         if not self.base.endswith("/"):
             object.__setattr__(self, "base", self.base + "/")
+        for name, kind, minimum in NUMBERS:
+            value = getattr(self, name)
+            try:
+                value = kind(value)
+            except (TypeError, ValueError) as error:
+                raise ConfigError(f"{name}: {value!r} is not a number") from error
+            if value < minimum:
+                raise ConfigError(f"{name}: {value} is below the minimum {minimum}")
+            object.__setattr__(self, name, value)
+
+    @property
+    def allowed_services(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.service_allow.split(",") if part.strip())
 
     @property
     def in_memory(self) -> bool:
@@ -56,7 +84,10 @@ def _from_toml(path: Path) -> dict[str, str]:
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"config file {path}: unknown setting(s) {', '.join(unknown)}")
-    return {key: str(value) for key, value in data.items()}
+    return {
+        key: ",".join(map(str, value)) if isinstance(value, list) else str(value)
+        for key, value in data.items()
+    }
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, str]:

@@ -27,6 +27,7 @@ class EmbeddedStore(Store):
     ) -> None:
         super().__init__(metadata_graph)
         self.read_only = read_only
+        self.path = None if path is None else str(path)
         try:
             if path is None:
                 self._store = ox.Store()
@@ -72,6 +73,15 @@ class EmbeddedStore(Store):
             if include_metadata or q.graph_name != metadata
         )
         ox.serialize(quads, output, DUMP_FORMATS[fmt])
+
+    def query_executor(self, workers: int):
+        """Where the SPARQL endpoint runs queries: worker processes on a store on disk,
+        the calling thread for a store in memory (which other processes cannot open)."""
+        from ..sparql.executor import InlineExecutor, ProcessExecutor
+
+        if self.path is None:
+            return InlineExecutor(self._store)
+        return ProcessExecutor(self.path, workers)
 
     def close(self) -> None:
         if hasattr(self, "_store"):

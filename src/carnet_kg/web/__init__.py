@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 
 from ..config import Settings
 from ..store import Store
-from . import errors, health, home
+from . import errors, health, home, sparql, void
 
 
 def create_app(settings: Settings, store: Store) -> Flask:
@@ -14,7 +16,13 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app = Flask(__name__)
     app.config["CARNET_KG"] = settings
     app.extensions["carnet_kg.store"] = store
+    executor = store.query_executor(settings.query_workers)
+    atexit.register(executor.close)
+    app.extensions["carnet_kg.executor"] = executor
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(void.blueprint)
     errors.register(app)
     return app

@@ -1,0 +1,118 @@
+"""Where queries run: a pool of worker processes that a runaway query cannot outlive.
+
+pyoxigraph cannot cancel a query, so each query runs in a worker process holding a read-only
+handle on the store; a query that overruns its time gets its worker killed and replaced, and
+the client a timeout error, while the other workers go on serving. After a write the pool's
+generation changes and each worker reopens the store before its next query.
+
+A store kept in memory cannot be shared with other processes: ``InlineExecutor`` then runs
+queries in the calling thread, without a hard time limit (development and tests only).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import replace
+
+import pyoxigraph as ox
+
+from .worker import Job, Reply, execute, main
+
+
+class QueryTimeout(Exception):
+    """The query ran out of time and its worker was stopped."""
+
+
+class InlineExecutor:
+    """Runs queries in the caller's thread on an open pyoxigraph store (no time limit)."""
+
+    hard_timeout = False
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+
+    def run(self, job: Job, timeout: float) -> Reply:  # noqa: ARG002 - no limit here
+        return execute(self._store, job)
+
+    def invalidate(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Worker:
+    def __init__(self, context, store_path: str) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=main, args=(child, store_path), daemon=True, name="carnet-kg-query"
+        )
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class ProcessExecutor:
+    """A fixed number of worker processes; each query takes one, or waits for one."""
+
+    hard_timeout = True
+
+    def __init__(self, store_path: str, workers: int) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._store_path = store_path
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._generation = 0
+        self._closed = False
+        for _ in range(workers):
+            self._idle.put(_Worker(self._context, store_path))
+
+    def run(self, job: Job, timeout: float) -> Reply:
+        """The reply to ``job``; raises QueryTimeout after ``timeout`` seconds in all."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"no query worker became free within {timeout:g} s") from None
+        job = replace(job, generation=self._generation)
+        try:
+            worker.connection.send(job)
+            if worker.connection.poll(max(0.0, deadline - time.monotonic())):
+                reply = worker.connection.recv()
+                self._idle.put(worker)
+                return reply
+        except (OSError, EOFError):
+            pass  # the worker died: replaced below, reported as an error
+        else:
+            self._replace(worker)
+            raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
+        self._replace(worker)
+        return Reply(503, b"the query worker stopped unexpectedly; please retry")
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start its successor without holding up the caller."""
+
+        def restart() -> None:
+            worker.stop()
+            if not self._closed:
+                self._idle.put(_Worker(self._context, self._store_path))
+
+        threading.Thread(target=restart, daemon=True).start()
+
+    def invalidate(self) -> None:
+        """The store changed: workers reopen it before their next query."""
+        self._generation += 1
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return

@@ -1,0 +1,74 @@
+"""Result formats of the endpoint: registered media types, ``format=`` names, negotiation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation: its key (shared with the worker), media type, and ``format=`` names."""
+
+    key: str
+    media_type: str
+    names: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # other media types that ask for it
+
+
+# First of each list = the default for clients that send */* (or no Accept).
+RESULT_FORMATS = [
+    Format("json", "application/sparql-results+json", ("json", "srj"), ("application/json",)),
+    Format("xml", "application/sparql-results+xml", ("xml", "srx"), ("application/xml",)),
+    Format("csv", "text/csv", ("csv",)),
+    Format("tsv", "text/tab-separated-values", ("tsv",)),
+]
+GRAPH_FORMATS = [
+    Format("turtle", "text/turtle", ("ttl", "turtle")),
+    Format("jsonld", "application/ld+json", ("jsonld", "json-ld", "json")),
+    Format("rdfxml", "application/rdf+xml", ("rdf", "rdfxml", "xml")),
+    Format("ntriples", "application/n-triples", ("nt", "ntriples")),
+]
+BY_KEY = {f.key: f for f in RESULT_FORMATS + GRAPH_FORMATS}
+
+
+class NotAcceptable(Exception):
+    """Nothing the client accepts fits: the message lists what we offer."""
+
+
+def _by_name(formats: list[Format], name: str) -> Format | None:
+    return next((f for f in formats if name.lower() in f.names), None)
+
+
+def _negotiate(formats: list[Format], accept: MIMEAccept) -> Format | None:
+    if not accept:  # no Accept header: our default
+        return formats[0]
+    offers: list[tuple[str, Format]] = []
+    for fmt in formats:
+        offers.append((fmt.media_type, fmt))
+        offers += [(alias, fmt) for alias in fmt.aliases]
+    best = accept.best_match([media for media, _ in offers])
+    return next((fmt for media, fmt in offers if media == best), None)
+
+
+def choose(accept: MIMEAccept, format_name: str | None) -> tuple[Format | None, Format | None]:
+    """The result format and the graph format for this request (either may be None).
+
+    ``format=`` wins over Accept. A None means the client accepts nothing of that family.
+    """
+    if format_name:
+        results = _by_name(RESULT_FORMATS, format_name)
+        graphs = _by_name(GRAPH_FORMATS, format_name)
+        if results is None and graphs is None:
+            names = sorted({n for f in RESULT_FORMATS + GRAPH_FORMATS for n in f.names})
+            raise NotAcceptable(f"unknown format {format_name!r}; known: {', '.join(names)}")
+        return results, graphs
+    return _negotiate(RESULT_FORMATS, accept), _negotiate(GRAPH_FORMATS, accept)
+
+
+def offered(kind: str) -> str:
+    """The media types offered for a kind of result, for 406 messages."""
+    formats = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+    skipped = ("csv", "tsv") if kind == "ask" else ()
+    return ", ".join(f.media_type for f in formats if f.key not in skipped)

@@ -1,0 +1,105 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint. Thin: parsing, safety, formats and execution
+live in ``carnet_kg.sparql``; this module maps them to HTTP."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request, url_for
+
+from ..sparql import formats, protocol, safety
+from ..sparql.executor import QueryTimeout
+from ..sparql.service_description import describe
+from ..sparql.worker import Job
+from . import context
+from .rdf_response import rdf_response
+from .void import void_iri
+
+blueprint = Blueprint("sparql", __name__)
+
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": "X-Result-Truncated, X-Result-Limit",
+}
+
+
+def executor():
+    return current_app.extensions["carnet_kg.executor"]
+
+
+def plain(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status, mimetype="text/plain")
+    response.headers.update({"Vary": "Accept", **CORS, **(headers or {})})
+    return response
+
+
+def _endpoint_url() -> str:
+    return request.host_url.rstrip("/") + url_for("sparql.endpoint")
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response(status=204, headers=CORS)
+    settings = context.settings()
+    if (request.content_length or 0) > settings.max_request_bytes:
+        return plain(413, f"request body over {settings.max_request_bytes} bytes")
+    try:
+        query_string = request.query_string.decode("utf-8")
+        operation = protocol.parse(
+            request.method, request.mimetype or None, request.mimetype_params.get("charset"),
+            query_string, request.get_data(cache=False),
+        )
+    except UnicodeDecodeError:
+        return plain(400, "the URL's query string is not valid UTF-8")
+    except protocol.ProtocolError as error:
+        return plain(error.status, error.message, error.headers)
+    if operation is None:
+        response = rdf_response(describe(_endpoint_url(), void_iri(), settings))
+        response.headers.update(CORS)
+        return response
+    if len(operation.text.encode("utf-8")) > settings.max_request_bytes:
+        return plain(413, f"{operation.kind} over {settings.max_request_bytes} bytes")
+    if operation.kind == "update":
+        from .sparql_update import run_update
+
+        return run_update(operation)
+    return _query(operation)
+
+
+def _query(operation: protocol.Operation) -> Response:
+    settings = context.settings()
+    try:
+        safety.check_query(operation.text, settings.allowed_services)
+        results_format, graph_format = formats.choose(
+            request.accept_mimetypes, operation.format_name
+        )
+    except safety.Refused as error:
+        return plain(400, str(error))
+    except formats.NotAcceptable as error:
+        return plain(400, str(error))
+    timeout = min(operation.timeout or settings.query_timeout, settings.query_timeout)
+    job = Job(
+        text=operation.text,
+        default_graphs=operation.default_graphs,
+        named_graphs=operation.named_graphs,
+        results_format=results_format.key if results_format else None,
+        graph_format=graph_format.key if graph_format else None,
+        max_rows=settings.max_rows,
+    )
+    try:
+        reply = executor().run(job, timeout)
+    except QueryTimeout as error:
+        return plain(503, f"query timed out: {error}", {"Retry-After": "1"})
+    if reply.status == 406:
+        return plain(406, f"not acceptable: the {reply.kind.upper()} result is offered as "
+                          f"{formats.offered(reply.kind)}")
+    if reply.status != 200:
+        return plain(reply.status, reply.body.decode("utf-8", "replace"))
+    media_type = formats.BY_KEY[reply.format_key].media_type
+    response = Response(reply.body, 200, content_type=f"{media_type}; charset=utf-8")
+    response.headers.update({"Vary": "Accept", **CORS})
+    if reply.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+        response.headers["X-Result-Limit"] = str(settings.max_rows)
+    return response
