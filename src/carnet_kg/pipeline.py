@@ -15,7 +15,7 @@ from rdflib.namespace import RDF
 
 from .config import Settings
 from .identifiers import Identifiers
-from .ingest import ResourceSplit, read_sources, split_resources
+from .ingest import ResourceSplit, SourceFile, read_sources, split_resources
 from .ingest.rdf_files import list_sources
 from .namespaces import CKG, compact
 from .policy import PublishPolicy
@@ -155,10 +155,9 @@ def _context(store: Store | None, ids: Identifiers, things: set[URIRef]) -> Grap
     context = Graph()
     if store is None or not things:
         return context
-    documents = " ".join(f"<{ids.document_of(t)}>" for t in sorted(things))  # keys checked
-    stored = store.query(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {documents} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-    ).graph
+    values = " ".join(f"<{t}>" for t in sorted(things))  # keys checked by Identifiers
+    sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
+    stored = store.query(sparql).graph
     context += stored
     for thing in things:
         for class_ in store.withheld.types(thing):
@@ -181,11 +180,22 @@ def check(
     out=None,
 ) -> Checked:
     """Read, split and validate ``paths`` (links to resources already stored count as known)."""
-    ids = Identifiers(settings.base)
     files = list_sources(paths)
     progress = Progress("reading", len(files), out) if out else Silent()
     sources = read_sources(files, settings.base, progress.advance)
     progress.done()
+    return check_sources(sources, settings, store, out, len(files))
+
+
+def check_sources(
+    sources: list[SourceFile],
+    settings: Settings,
+    store: Store | None = None,
+    out=None,
+    files: int = 0,
+) -> Checked:
+    """Split and validate parsed sources; ``store`` gives the context of outside links."""
+    ids = Identifiers(settings.base)
     split = split_resources(sources, ids)
     data = split.merged()
     batch = _batch_nodes(split)
@@ -197,7 +207,7 @@ def check(
     if extra:
         report.violations = extra + report.violations
         report.conforms = False
-    return Checked(split, report, len(files))
+    return Checked(split, report, files)
 
 
 def load(
@@ -207,13 +217,39 @@ def load(
     out=None,
 ) -> LoadReport:
     """Check ``paths`` and write the public part in one transaction. Raises LoadFailed."""
-    checked = check(paths, settings, store, out)
+    return publish(check(paths, settings, store, out), settings, store, out)
+
+
+class PolicyRefused(Exception):
+    """A write that must not be trimmed (an update) would publish links to hidden resources."""
+
+
+def publish(
+    checked: Checked,
+    settings: Settings,
+    store: Store,
+    out=None,
+    removals: list[GraphWrite] = (),
+    refuse_dropped_links: bool = False,
+    context: Store | None = None,
+) -> LoadReport:
+    """Apply the policy to checked data and write it, with ``removals``, in one transaction.
+
+    ``context`` (default: ``store``) is the state the policy judges links against;
+    ``refuse_dropped_links`` makes a link to a non-public resource an error (PolicyRefused)
+    instead of dropping it: SPARQL Update must not write half of what it was asked to.
+    """
     if not checked.report.conforms:
         raise LoadFailed(checked.report)
+    context = context or store
     ids = Identifiers(settings.base)
     split = checked.split
-    policy = PublishPolicy(ids, split.resources, lambda t: store.has_graph(ids.document_of(t)))
+    policy = PublishPolicy(ids, split.resources, context.has_resource)
     outcome = policy.apply()
+    if refuse_dropped_links and outcome.dropped_links:
+        raise PolicyRefused(
+            f"it would publish {outcome.dropped_links} link(s) to non-public resources"
+        )
     writes = [
         GraphWrite(ids.document_of(t), g, tuple(sorted(split.sources[t])))
         for t, g in outcome.published.items()
@@ -231,7 +267,7 @@ def load(
     if out:
         out.write(f"writing {len(writes) + len(withdrawals) + len(scrubbed)} graph(s) "
                   "in one transaction\n")
-    changed = store.write(writes + withdrawals + scrubbed)
+    changed = store.write(writes + withdrawals + scrubbed + list(removals))
     store.withheld.update(withheld_types, set(outcome.published))
     changed_names = {w.name for w in changed}
     return LoadReport(

@@ -49,7 +49,7 @@ def _check_services(tree, allowed: frozenset[str]) -> None:
     for node in _nodes(tree):
         if node.name != "ServiceGraphPattern":
             continue
-        endpoint = node.get("term")
+        endpoint = node["term"]
         if not isinstance(endpoint, URIRef):
             raise Refused("SERVICE needs an endpoint written as a full IRI <…> to be checked")
         if str(endpoint) not in allowed:
@@ -89,7 +89,7 @@ def check_update(text: str, allowed: frozenset[str]) -> UpdateFacts:
     _check_services(tree, allowed)
     modifies = [node for node in _nodes(tree) if node.name == "Modify"]
     return UpdateFacts(
-        has_dataset_clause=any(m.get("using") or m.get("withClause") for m in modifies)
+        has_dataset_clause=any("using" in m or "withClause" in m for m in modifies)
     )
 
 

@@ -36,6 +36,7 @@ class Job:
     results_format: str | None  # key in RESULT_FORMATS, None if the client accepts none
     graph_format: str | None  # key in GRAPH_FORMATS
     max_rows: int
+    base_iri: str | None = None  # for relative IRIs in the query: the endpoint's URL
     generation: int = 0
 
 
@@ -96,7 +97,7 @@ def _triples(result: ox.QueryTriples, job: Job) -> Reply:
 def execute(store: ox.Store, job: Job) -> Reply:
     """Run ``job`` on ``store``; errors a client caused come back as 400 replies."""
     try:
-        result = store.query(job.text, **_dataset(job))
+        result = store.query(job.text, base_iri=job.base_iri, **_dataset(job))
         if isinstance(result, ox.QueryBoolean):
             return _boolean(result, job)
         if isinstance(result, ox.QuerySolutions):

@@ -98,6 +98,10 @@ class Store(ABC):
     def is_empty(self) -> bool:
         return not self.query("ASK { GRAPH ?g { ?s ?p ?o } }").boolean
 
+    def has_resource(self, thing: URIRef) -> bool:
+        """Whether the store describes ``thing`` (what it holds is public by construction)."""
+        return bool(self.query("ASK { ?t ?p ?o }", {"t": thing}).boolean)
+
     def has_graph(self, name: URIRef) -> bool:
         return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": name}).boolean)
 

@@ -40,6 +40,15 @@ class EmbeddedStore(Store):
             hint = " (is another carnet-kg process using it?)" if "lock" in str(error) else ""
             raise StoreError(f"cannot open the store in {path}: {error}{hint}") from error
 
+    @classmethod
+    def wrap(cls, store: ox.Store, metadata_graph: URIRef, withheld) -> EmbeddedStore:
+        """Our interface over an open pyoxigraph store (a scratch copy, say)."""
+        wrapped = cls.__new__(cls)
+        Store.__init__(wrapped, metadata_graph)
+        wrapped._store, wrapped.read_only, wrapped.path = store, True, None
+        wrapped.withheld = withheld
+        return wrapped
+
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> QueryResult:
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:

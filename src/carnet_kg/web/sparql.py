@@ -86,6 +86,7 @@ def _query(operation: protocol.Operation) -> Response:
         results_format=results_format.key if results_format else None,
         graph_format=graph_format.key if graph_format else None,
         max_rows=settings.max_rows,
+        base_iri=_endpoint_url(),
     )
     try:
         reply = executor().run(job, timeout)

@@ -1,0 +1,65 @@
+"""Real ``carnet-kg serve`` processes for protocol tests: started on a free port, stopped after."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import BASE
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def carnet(folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "carnet_kg.cli", *args], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@contextlib.contextmanager
+def running_server(folder: Path, settings: dict[str, str] | None = None,
+                   load: list[str] | None = None) -> Iterator[str]:
+    """A server on its own store in ``folder``; ``load`` is loaded first (else the sample)."""
+    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"), "CARNET_KG_BASE": BASE,
+           "CARNET_KG_CONFIG": "", **(settings or {})}
+    if load:
+        loaded = carnet(folder, env, "load", *load)
+        assert loaded.returncode == 0, loaded.stderr
+    port = free_port()
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "carnet_kg.cli", "serve", "--port", str(port)],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/health", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("server did not start:\n" + (folder / "server.log").read_text())
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
