@@ -38,7 +38,12 @@ class NotAcceptable(Exception):
 
 
 def _by_name(formats: list[Format], name: str) -> Format | None:
-    return next((f for f in formats if name.lower() in f.names), None)
+    """A format by its short name (``csv``) or its media type (``text/csv``)."""
+    name = name.lower().strip()
+    return next(
+        (f for f in formats if name in f.names or name == f.media_type or name in f.aliases),
+        None,
+    )
 
 
 def _negotiate(formats: list[Format], accept: MIMEAccept) -> Format | None:
@@ -52,18 +57,23 @@ def _negotiate(formats: list[Format], accept: MIMEAccept) -> Format | None:
     return next((fmt for media, fmt in offers if media == best), None)
 
 
-def choose(accept: MIMEAccept, format_name: str | None) -> tuple[Format | None, Format | None]:
+def choose(
+    accept: MIMEAccept, format_names: str | list[str] | None
+) -> tuple[Format | None, Format | None]:
     """The result format and the graph format for this request (either may be None).
 
-    ``format=`` wins over Accept. A None means the client accepts nothing of that family.
+    ``format=`` wins over Accept; it may be repeated, with names or media types (SPARQLWrapper
+    sends ``format=tsv&format=text/tab-separated-values``): the first known value counts.
+    A None means the client accepts nothing of that family.
     """
-    if format_name:
-        results = _by_name(RESULT_FORMATS, format_name)
-        graphs = _by_name(GRAPH_FORMATS, format_name)
-        if results is None and graphs is None:
-            names = sorted({n for f in RESULT_FORMATS + GRAPH_FORMATS for n in f.names})
-            raise NotAcceptable(f"unknown format {format_name!r}; known: {', '.join(names)}")
-        return results, graphs
+    names = [format_names] if isinstance(format_names, str) else list(format_names or [])
+    for name in names:
+        results, graphs = _by_name(RESULT_FORMATS, name), _by_name(GRAPH_FORMATS, name)
+        if results or graphs:
+            return results, graphs
+    if names:
+        known = sorted({n for f in RESULT_FORMATS + GRAPH_FORMATS for n in f.names})
+        raise NotAcceptable(f"unknown format {names[0]!r}; known: {', '.join(known)}")
     return _negotiate(RESULT_FORMATS, accept), _negotiate(GRAPH_FORMATS, accept)
 
 

@@ -32,7 +32,7 @@ class Operation:
     text: str
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    format_name: str | None = None
+    format_names: list[str] = field(default_factory=list)
     timeout: float | None = None
 
 
@@ -111,6 +111,6 @@ def _operation(kind: str, text: str, params: dict[str, list[str]]) -> Operation:
         default_graphs=params.get(f"{prefix}default-graph-uri" if kind == "query"
                                   else "using-graph-uri", []),
         named_graphs=params.get(f"{prefix}named-graph-uri", []),
-        format_name=_one(params, "format"),
+        format_names=params.get("format", []),
         timeout=_timeout(params),
     )

@@ -72,7 +72,7 @@ def _query(operation: protocol.Operation) -> Response:
     try:
         safety.check_query(operation.text, settings.allowed_services)
         results_format, graph_format = formats.choose(
-            request.accept_mimetypes, operation.format_name
+            request.accept_mimetypes, operation.format_names
         )
     except safety.Refused as error:
         return plain(400, str(error))
