@@ -36,9 +36,9 @@ def run(tmp_path: Path):
 def test_load_prints_what_it_did(run):
     result = run("load", str(SAMPLE))
     assert result.returncode == 0, result.stderr
-    assert "read 6 file(s)" in result.stdout
+    assert "read 7 file(s)" in result.stdout
     assert "withheld 5 non-public" in result.stdout
-    assert "reading: 6/6" in result.stderr  # progress, plain lines off a terminal
+    assert "reading: 7/7" in result.stderr  # progress, plain lines off a terminal
 
 
 def test_load_of_broken_file_fails_and_writes_nothing(run, tmp_path):
@@ -95,8 +95,8 @@ def test_stats_counts_classes(run):
     out = run("stats").stdout
     assert "ckg:Term" in out and "ckg:GeneralNote" in out
     counts = dict(line.split() for line in out.strip().splitlines())
-    assert counts["ckg:GeneralNote"] == "5"  # the private notes are not there
-    assert counts["ckg:Notebook"] == "1"
+    assert counts["ckg:GeneralNote"] == "7"  # the 3 private notes are not there
+    assert counts["ckg:Notebook"] == "2"
 
 
 def test_export_to_file_and_stdout(run, tmp_path):

@@ -36,7 +36,7 @@ def all_iris(store) -> set[str]:
 
 def test_sample_loads_and_reports_counts(settings, store):
     report = pipeline.load([SAMPLE], settings, store)
-    assert report.files == 6
+    assert report.files == 7
     assert report.withheld_by_kind == {"note": 3, "notebook": 1, "category": 1}
     assert report.dropped_links >= 3  # 4.5 → private note, membership, KB → private notebook
     assert report.published == report.resources - 5
