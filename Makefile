@@ -7,7 +7,14 @@ PORT ?= 5000
 
 .PHONY: serve test lint venv clean
 
+ASSETS := node_modules/.installed-stamp
+
 venv: $(STAMP)
+
+# Browser assets (the SPARQL editor) come from the npm registry, never from the repository.
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(ASSETS)
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,14 +22,14 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) $(ASSETS)
 	$(VENV)/bin/carnet-kg serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
-test: $(STAMP) lint
+test: $(STAMP) $(ASSETS) lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info node_modules

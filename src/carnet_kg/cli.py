@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rdflib import Variable
+from rdflib import Literal, Variable
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from . import pipeline, queries
@@ -15,6 +16,8 @@ from .config import ConfigError, Settings, load_settings
 from .ingest import IngestError
 from .namespaces import bind_prefixes, compact
 from .store import QueryResult, QuerySyntaxError, Store, StoreError, open_store
+
+NUMERIC_TYPES = {XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
 
 
 class Context:
@@ -116,6 +119,30 @@ FORMATS_BY_KIND = {
 }
 
 
+def _cell(term) -> str:
+    """A term for people: prefixed IRIs, literals with their language or short datatype."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        if term.language:
+            return f"{term}@{term.language}"
+        if term.datatype and term.datatype not in NUMERIC_TYPES:
+            return f"{term} ({compact(str(term.datatype))})"
+        return str(term)
+    text = compact(str(term))
+    return text if text != str(term) else f"<{term}>"
+
+
+def _table(result: QueryResult) -> str:
+    """SELECT rows as an aligned text table, in the order the query gave them."""
+    rows = [[_cell(row.get(v)) for v in result.variables] for row in result.rows]
+    widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(result.variables)]
+    lines = [" | ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True))]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def _print_result(result: QueryResult, fmt: str) -> None:
     if fmt not in FORMATS_BY_KIND[result.kind]:
         kind = "CONSTRUCT/DESCRIBE" if result.kind == "graph" else result.kind.upper()
@@ -128,17 +155,11 @@ def _print_result(result: QueryResult, fmt: str) -> None:
     if result.kind == "ask" and fmt == "table":
         click.echo("yes" if result.boolean else "no")
         return
-    rendered = _as_rdflib_result(result)
     if fmt == "table":
-        from rdflib import Graph
-
-        names = Graph()
-        bind_prefixes(names)
-        text = rendered.serialize(format="txt", namespace_manager=names.namespace_manager)
-        click.echo(text.decode("utf-8") if isinstance(text, bytes) else text)
+        click.echo(_table(result))
         click.echo(f"({len(result.rows)} row(s))")
     else:
-        data = rendered.serialize(format=fmt)
+        data = _as_rdflib_result(result).serialize(format=fmt)
         click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
 
 

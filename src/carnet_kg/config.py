@@ -36,6 +36,7 @@ class Settings:
     sample_data: str = str(PROJECT_ROOT / "data")
     ontology: str = str(PROJECT_ROOT / "ontology" / "carnet.ttl")
     shapes: str = str(PROJECT_ROOT / "shapes" / "carnet.shacl.ttl")
+    assets: str = str(PROJECT_ROOT / "node_modules")  # browser assets installed by npm
     # SPARQL endpoint
     query_timeout: float = 10.0
     max_rows: int = 10_000

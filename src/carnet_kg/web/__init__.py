@@ -8,7 +8,7 @@ from flask import Flask
 
 from ..config import Settings
 from ..store import Store
-from . import errors, health, home, sparql, void
+from . import errors, health, home, query_ui, sparql, void
 
 
 def create_app(settings: Settings, store: Store) -> Flask:
@@ -23,6 +23,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(query_ui.blueprint)
     app.register_blueprint(void.blueprint)
     errors.register(app)
     return app

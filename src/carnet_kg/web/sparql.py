@@ -9,7 +9,7 @@ from ..sparql import formats, protocol, safety
 from ..sparql.executor import QueryTimeout
 from ..sparql.service_description import describe
 from ..sparql.worker import Job
-from . import context
+from . import context, query_ui
 from .rdf_response import rdf_response
 from .void import void_iri
 
@@ -31,6 +31,14 @@ def plain(status: int, message: str, headers: dict[str, str] | None = None) -> R
     response = Response(message.rstrip("\n") + "\n", status, mimetype="text/plain")
     response.headers.update({"Vary": "Accept", **CORS, **(headers or {})})
     return response
+
+
+def _prefers_html() -> bool:
+    """A browser asking for the endpoint itself gets the query page."""
+    offers = ["text/html"] + [f.media_type for f in formats.GRAPH_FORMATS]
+    return not request.args.get("format") and (
+        request.accept_mimetypes.best_match(offers, default=None) == "text/html"
+    )
 
 
 def _endpoint_url() -> str:
@@ -55,6 +63,8 @@ def endpoint():
     except protocol.ProtocolError as error:
         return plain(error.status, error.message, error.headers)
     if operation is None:
+        if _prefers_html():
+            return query_ui.page()
         response = rdf_response(describe(_endpoint_url(), void_iri(), settings))
         response.headers.update(CORS)
         return response
