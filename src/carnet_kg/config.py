@@ -20,6 +20,7 @@ NUMBERS = [
     ("max_rows", int, 1),
     ("max_request_bytes", int, 1024),
     ("query_workers", int, 1),
+    ("query_cache_bytes", int, 0),
 ]
 
 
@@ -42,6 +43,7 @@ class Settings:
     max_rows: int = 10_000
     max_request_bytes: int = 1_000_000
     query_workers: int = (os.cpu_count() or 2) + 1
+    query_cache_bytes: int = 64_000_000  # results kept until the store changes; 0: no cache
     write_token: str = ""
     service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
 

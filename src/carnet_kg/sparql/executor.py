@@ -33,12 +33,13 @@ class InlineExecutor:
 
     def __init__(self, store: ox.Store) -> None:
         self._store = store
+        self.generation = 0
 
     def run(self, job: Job, timeout: float) -> Reply:  # noqa: ARG002 - no limit here
         return execute(self._store, job)
 
     def invalidate(self) -> None:
-        pass
+        self.generation += 1
 
     def close(self) -> None:
         pass
@@ -68,7 +69,7 @@ class ProcessExecutor:
         self._context = multiprocessing.get_context("spawn")
         self._store_path = store_path
         self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._generation = 0
+        self.generation = 0
         self._closed = False
         for _ in range(workers):
             self._idle.put(_Worker(self._context, store_path))
@@ -80,7 +81,7 @@ class ProcessExecutor:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise QueryTimeout(f"no query worker became free within {timeout:g} s") from None
-        job = replace(job, generation=self._generation)
+        job = replace(job, generation=self.generation)
         try:
             worker.connection.send(job)
             if worker.connection.poll(max(0.0, deadline - time.monotonic())):
@@ -107,7 +108,7 @@ class ProcessExecutor:
 
     def invalidate(self) -> None:
         """The store changed: workers reopen it before their next query."""
-        self._generation += 1
+        self.generation += 1
 
     def close(self) -> None:
         self._closed = True

@@ -7,6 +7,7 @@ import atexit
 from flask import Flask
 
 from ..config import Settings
+from ..sparql.cache import ResultCache
 from ..store import Store
 from . import errors, health, home, query_ui, sparql, void
 
@@ -19,6 +20,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     executor = store.query_executor(settings.query_workers)
     atexit.register(executor.close)
     app.extensions["carnet_kg.executor"] = executor
+    app.extensions["carnet_kg.cache"] = ResultCache(settings.query_cache_bytes)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.register_blueprint(home.blueprint)
     app.register_blueprint(health.blueprint)

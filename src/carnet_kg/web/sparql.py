@@ -97,11 +97,16 @@ def _query(operation: protocol.Operation) -> Response:
         graph_format=graph_format.key if graph_format else None,
         max_rows=settings.max_rows,
         base_iri=_endpoint_url(),
+        generation=executor().generation,  # a cached result is valid for one store state
     )
-    try:
-        reply = executor().run(job, timeout)
-    except QueryTimeout as error:
-        return plain(503, f"query timed out: {error}", {"Retry-After": "1"})
+    cache = current_app.extensions["carnet_kg.cache"]
+    reply = cache.get(job)
+    if reply is None:
+        try:
+            reply = executor().run(job, timeout)
+        except QueryTimeout as error:
+            return plain(503, f"query timed out: {error}", {"Retry-After": "1"})
+        cache.put(job, reply)
     if reply.status == 406:
         return plain(406, f"not acceptable: the {reply.kind.upper()} result is offered as "
                           f"{formats.offered(reply.kind)}")

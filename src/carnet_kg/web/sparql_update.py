@@ -51,6 +51,7 @@ def run_update(operation: Operation) -> Response:
             details = f"\n{error.report.text()}" if error.report is not None else ""
             return _plain(error.status, error.message + details)
         current_app.extensions["carnet_kg.executor"].invalidate()
+        current_app.extensions["carnet_kg.cache"].clear()
     return _plain(200, f"update applied: {outcome.written} graph(s) written, "
                        f"{outcome.removed} removed, {outcome.withheld} non-public resource(s) "
                        "withheld")
