@@ -105,6 +105,17 @@ def test_service_is_refused_with_400(client):
     assert response.status_code == 400 and b"not allowed" in response.data
 
 
+def test_from_names_store_graphs_and_never_fetches(client):
+    # a host that cannot resolve: fetching it would fail, not answer an empty result
+    query = "SELECT * FROM <http://carnet-kg-test.invalid/data.ttl> WHERE { ?s ?p ?o }"
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 200
+    assert json.loads(response.data)["results"]["bindings"] == []
+    dataset = client.get("/sparql", query_string={
+        "query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://carnet-kg-test.invalid/g"})
+    assert b"false" in dataset.data
+
+
 def test_oversized_request_is_413(client):
     big = "ASK { ?s ?p ?o } #" + "x" * 30_000
     response = client.post("/sparql", data=big, content_type="application/sparql-query")

@@ -7,6 +7,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from carnet_kg.sparql import formats, protocol, safety
+from carnet_kg.sparql.lexer import names_dataset
 from carnet_kg.sparql.update_dataset import add_using
 
 
@@ -37,6 +38,8 @@ def test_get_without_query_is_the_service_description():
     ({"method": "POST", "media": protocol.FORM_TYPE, "body": b"update=A&update=B"}, 400),
     ({"method": "POST", "media": protocol.FORM_TYPE, "body": b"query=A&update=B"}, 400),
     ({"url": "query=ASK%20%7B%7D&timeout=abc"}, 400),
+    ({"url": "query=ASK%20%7B%7D&timeout=nan"}, 400),
+    ({"url": "query=ASK%20%7B%7D&timeout=-1"}, 400),
 ])
 def test_bad_requests(kwargs, status):
     with pytest.raises(protocol.ProtocolError) as error:
@@ -115,3 +118,10 @@ def test_add_using_before_each_where_but_not_delete_where():
     assert "DELETE WHERE { ?s ?p ?o }" in out
     assert '"WHERE {"' in out and "# WHERE in a comment" in out
     assert add_using(text, [], []) == text
+
+
+def test_names_dataset_sees_only_real_from_clauses():
+    assert names_dataset("SELECT * FROM <http://g> WHERE { ?s ?p ?o }")
+    assert names_dataset("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }")
+    assert not names_dataset('SELECT * WHERE { ?s ?p "from" } # FROM <x>')
+    assert not names_dataset("SELECT * WHERE { ?s <http://ex/from> ?o }")

@@ -6,6 +6,7 @@ rules are tested without a server.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
@@ -64,8 +65,8 @@ def _timeout(params: dict[str, list[str]]) -> float | None:
         seconds = float(value)
     except ValueError as error:
         raise ProtocolError(400, f"timeout={value!r} is not a number of seconds") from error
-    if seconds <= 0:
-        raise ProtocolError(400, f"timeout={value!r} must be positive")
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ProtocolError(400, f"timeout={value!r} must be a positive number of seconds")
     return seconds
 
 

@@ -2,26 +2,12 @@
 
 pyoxigraph takes an update's dataset only from its text, so the protocol's dataset is written
 into it: ``USING <g>`` / ``USING NAMED <g>`` before the WHERE of every operation that has one
-(``DELETE WHERE`` cannot carry USING and is left as is). Finding those WHERE keywords needs to
-skip IRIs, strings and comments and to count braces; nothing else of the grammar matters here.
+(``DELETE WHERE`` cannot carry USING and is left as is), found with ``lexer.tokens``.
 """
 
 from __future__ import annotations
 
-import re
-
-TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<open>\{)
-    | (?P<close>\})
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from .lexer import tokens
 
 
 def add_using(text: str, default_graphs: list[str], named_graphs: list[str]) -> str:
@@ -31,18 +17,12 @@ def add_using(text: str, default_graphs: list[str], named_graphs: list[str]) -> 
     )
     if not clauses:
         return text
-    pieces, depth, previous, last = [], 0, "", 0
-    for match in TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        if kind == "comment" or token.isspace():
-            continue
-        if kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word" and depth == 0 and token.upper() == "WHERE" and previous != "DELETE":
-            pieces.append(text[last:match.start()] + clauses + " ")
-            last = match.start()
-        previous = token.upper()
+    pieces, previous, last = [], "", 0
+    for token in tokens(text):
+        if token.kind == "word" and token.depth == 0 and token.upper == "WHERE" \
+                and previous != "DELETE":
+            pieces.append(text[last:token.start] + clauses + " ")
+            last = token.start
+        previous = token.upper
     pieces.append(text[last:])
     return "".join(pieces)

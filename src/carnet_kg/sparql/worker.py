@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .lexer import names_dataset
+
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -53,7 +55,8 @@ class Reply:
 
 def _dataset(job: Job) -> dict:
     if not job.default_graphs and not job.named_graphs:
-        return {"use_default_graph_as_union": True}
+        # the union of all graphs is the default graph, unless the query says FROM
+        return {"use_default_graph_as_union": not names_dataset(job.text)}
     options: dict = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs]}
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from ..sparql.lexer import names_dataset
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
 from .terms import to_oxigraph, to_rdflib
 
@@ -53,7 +54,9 @@ class EmbeddedStore(Store):
         substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             result = self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+                sparql,
+                use_default_graph_as_union=not names_dataset(sparql),  # FROM decides if given
+                substitutions=substitutions or None,
             )
             return _convert(result)
         except SyntaxError as error:

@@ -1,0 +1,53 @@
+"""Just enough SPARQL lexing to find top-level keywords: skips IRIs, strings and comments and
+counts braces; nothing else of the grammar matters to its users (USING clauses for the
+protocol's update dataset, whether a query names its own dataset with FROM)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<open>\{)
+    | (?P<close>\})
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # string, iri, open, close, word or other
+    text: str
+    start: int
+    depth: int  # braces open before it
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` (no spaces, no comments), with their brace depth."""
+    depth = 0
+    for match in TOKEN.finditer(text):
+        kind, token = match.lastgroup, match.group()
+        if kind == "comment" or token.isspace():
+            continue
+        if kind == "close":
+            depth -= 1
+        yield Token(kind, token, match.start(), depth)
+        if kind == "open":
+            depth += 1
+
+
+def names_dataset(query: str) -> bool:
+    """Whether a query has its own FROM / FROM NAMED clause (outside strings and comments)."""
+    return any(t.kind == "word" and t.depth == 0 and t.upper == "FROM" for t in tokens(query))
