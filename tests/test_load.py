@@ -196,3 +196,20 @@ def test_iri_with_forbidden_characters_is_refused(settings, store, tmp_path):
     with pytest.raises(IngestError, match=r"inject\.ttl: invalid IRI"):
         pipeline.load([data], settings, store)
     assert store.is_empty()
+
+
+def test_withdrawn_graph_keeps_a_record_and_revisions_continue(settings, store, tmp_path):
+    path = write(tmp_path / "n.ttl", public_note("va-et-vient"))
+    pipeline.load([path], settings, store)
+    write(path, public_note("va-et-vient").replace("ckg:Public", "ckg:Private"))
+    pipeline.load([path], settings, store)
+    doc = URIRef(BASE + "doc/note/va-et-vient")
+    meta = store.graph(URIRef(BASE + "graph/metadata"))
+    assert meta.value(doc, CKG.withdrawnAt) is not None
+    assert meta.value(doc, CKG.checksum) is None
+    assert int(meta.value(doc, CKG.revision)) == 2
+    write(path, public_note("va-et-vient"))
+    pipeline.load([path], settings, store)
+    meta = store.graph(URIRef(BASE + "graph/metadata"))
+    assert int(meta.value(doc, CKG.revision)) == 3
+    assert meta.value(doc, CKG.withdrawnAt) is None

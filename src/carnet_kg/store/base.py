@@ -51,6 +51,15 @@ class GraphWrite:
     sources: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class GraphState:
+    """The metadata of one graph: its checksum (None once withdrawn) and revision."""
+
+    checksum: str | None
+    revision: int
+    withdrawn: bool
+
+
 def checksum(graph: Graph, ntriples: str | None = None) -> str:
     """SHA-256 of the graph's canonical N-Triples: equal for isomorphic graphs.
 
@@ -105,21 +114,30 @@ class Store(ABC):
     def has_graph(self, name: URIRef) -> bool:
         return bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": name}).boolean)
 
-    def graph_states(self, names: Iterable[URIRef]) -> dict[URIRef, tuple[str, int]]:
-        """Checksum and revision recorded for each of ``names`` that is in the store."""
+    def graph_states(self, names: Iterable[URIRef]) -> dict[URIRef, GraphState]:
+        """What the metadata graph records for each of ``names`` it knows."""
         values = " ".join(f"<{name}>" for name in names)
         if not values:
             return {}
         result = self.query(
-            f"SELECT ?g ?sum ?rev WHERE {{ VALUES ?g {{ {values} }} GRAPH <{self.metadata_graph}> "
-            f"{{ ?g <{CKG.checksum}> ?sum ; <{CKG.revision}> ?rev }} }}"
+            f"SELECT ?g ?sum ?rev ?gone WHERE {{ VALUES ?g {{ {values} }} "
+            f"GRAPH <{self.metadata_graph}> {{ ?g <{CKG.revision}> ?rev "
+            f"OPTIONAL {{ ?g <{CKG.checksum}> ?sum }} "
+            f"OPTIONAL {{ ?g <{CKG.withdrawnAt}> ?gone }} }} }}"
         )
-        return {row["g"]: (str(row["sum"]), int(row["rev"])) for row in result.rows}
+        return {
+            row["g"]: GraphState(
+                str(row["sum"]) if "sum" in row else None, int(row["rev"]), "gone" in row
+            )
+            for row in result.rows
+        }
 
     def write(self, writes: list[GraphWrite], when: datetime | None = None) -> list[GraphWrite]:
         """Apply all ``writes`` in one transaction; unchanged graphs are skipped.
 
-        Returns the writes that changed something.
+        A removed graph keeps a metadata record (``ckg:withdrawnAt``), so that its resource
+        answers 410 Gone and a later publication continues its revision numbers. Returns the
+        writes that changed something.
         """
         when = when or datetime.now(UTC).replace(microsecond=0)
         states = self.graph_states(w.name for w in writes)
@@ -127,24 +145,19 @@ class Store(ABC):
         for item in writes:
             state = states.get(item.name)
             if item.graph is None:
-                if state is None:
+                if state is None or state.withdrawn:
                     continue
-                operations.append(f"DROP SILENT GRAPH <{item.name}>")
-                operations.append(self._forget(item.name))
-                changed.append(item)
-                continue
-            text = _ntriples(item.graph)
-            digest = checksum(item.graph, text)
-            if state and state[0] == digest:
-                continue
-            revision = state[1] + 1 if state else 1
+                record = self._record(item, None, state.revision + 1, when)
+            else:
+                text = _ntriples(item.graph)
+                digest = checksum(item.graph, text)
+                if state and state.checksum == digest:
+                    continue
+                record = self._record(item, digest, state.revision + 1 if state else 1, when)
+                inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
             operations.append(f"DROP SILENT GRAPH <{item.name}>")
             operations.append(self._forget(item.name))
-            inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
-            inserts.append(
-                f"GRAPH <{self.metadata_graph}> {{\n"
-                f"{_ntriples(self._record(item, digest, revision, when))}}}"
-            )
+            inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{_ntriples(record)}}}")
             changed.append(item)
         if inserts:
             operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
@@ -155,11 +168,15 @@ class Store(ABC):
     def _forget(self, name: URIRef) -> str:
         return f"DELETE WHERE {{ GRAPH <{self.metadata_graph}> {{ <{name}> ?p ?o }} }}"
 
-    def _record(self, item: GraphWrite, digest: str, revision: int, when: datetime) -> Graph:
+    def _record(self, item: GraphWrite, digest: str | None, revision: int,
+                when: datetime) -> Graph:
         record = Graph()
-        record.add((item.name, CKG.checksum, Literal(digest)))
         record.add((item.name, CKG.revision, Literal(revision)))
         record.add((item.name, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
+        if digest is None:
+            record.add((item.name, CKG.withdrawnAt, Literal(when, datatype=XSD.dateTime)))
+        else:
+            record.add((item.name, CKG.checksum, Literal(digest)))
         for source in item.sources:
             record.add((item.name, CKG.sourceFile, Literal(source)))
         return record
