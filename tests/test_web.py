@@ -105,7 +105,7 @@ def test_home_in_a_real_browser(server, tmp_path):
     result = subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", server + "/"],
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", server + "/?lang=fr"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -9,7 +9,7 @@ from flask import Flask
 from ..config import Settings
 from ..sparql.cache import ResultCache
 from ..store import Store
-from . import errors, health, home, query_ui, sparql, void
+from . import errors, health, home, i18n_context, query_ui, resources, sparql, void
 
 
 def create_app(settings: Settings, store: Store) -> Flask:
@@ -26,6 +26,8 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(query_ui.blueprint)
+    app.register_blueprint(resources.blueprint)
+    i18n_context.register(app)
     app.register_blueprint(void.blueprint)
     errors.register(app)
     return app

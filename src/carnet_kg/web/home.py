@@ -1,30 +1,31 @@
 """The home page: what the knowledge base holds (counts per class, notebooks)."""
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from rdflib import Literal
 
-from .. import queries
+from .. import i18n, queries
+from ..identifiers import Identifiers
 from ..namespaces import compact
+from ..page_model import href
 from . import context
+from .i18n_context import lang
 
 blueprint = Blueprint("home", __name__)
 
-CLASS_LABELS = {
-    "ckg:GeneralNote": "Notes",
-    "ckg:Term": "Termes",
-    "ckg:OrganisationNote": "Notes d'organisation",
-    "ckg:Notebook": "Carnets",
-    "ckg:Category": "Catégories",
-    "ckg:KnowledgeBase": "Bases de connaissances",
-    "ckg:Lexicon": "Lexiques",
-    "ckg:Community": "Communautés",
-    "ckg:Person": "Personnes",
-    "ckg:Organisation": "Organisations",
-}
+CLASSES = {"GeneralNote": "notes", "Term": "terms", "OrganisationNote": "organisation_notes",
+           "Notebook": "notebooks", "Category": "categories", "KnowledgeBase": "knowledge_bases",
+           "Lexicon": "lexicons", "Community": "communities", "Person": "people",
+           "Organisation": "organisations"}
+
+
+def _class_labels(lang: str) -> dict[str, str]:
+    """``ckg:X`` → the plural name of its kind in ``lang``."""
+    return {f"ckg:{name}": i18n.t(key, lang) for name, key in CLASSES.items()}
 
 
 def _summary(lang: str) -> dict:
     store = context.store()
+    ids = Identifiers(context.settings().base)
     counts = {
         compact(str(row["class"])): int(row["count"])
         for row in queries.run(store, "stats-by-class").rows
@@ -32,6 +33,7 @@ def _summary(lang: str) -> dict:
     notebooks = [
         {
             "iri": str(row["notebook"]),
+            "href": href(ids, row["notebook"]),
             "title": str(row.get("title", row["notebook"])),
             "description": str(row.get("description", "")),
             "notes": int(row["notes"]),
@@ -43,10 +45,15 @@ def _summary(lang: str) -> dict:
 
 @blueprint.get("/")
 def index():
-    summary = _summary("fr")
+    summary = _summary(lang())
     if request.args.get("format") == "json" or (
         request.accept_mimetypes.best_match(["text/html", "application/json"])
         == "application/json"
     ):
         return jsonify(summary)
-    return render_template("home.html", labels=CLASS_LABELS, **summary)
+    return render_template("home.html", labels=_class_labels(lang()), **summary)
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -1,0 +1,267 @@
+"""What an HTML page of a resource shows, read from its RDF document (see ``describe``).
+
+Plain data for templates: labels in the reader's language, links as (href, label) pairs, the
+note's body rendered from Markdown and sanitised, notebook memberships with previous / next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+
+from . import i18n, queries
+from .describe import HYDRA, LABELS, Document
+from .identifiers import Identifiers
+from .namespaces import CKG, SCHEMA, compact
+from .store import Store
+from .validation import ontology_graph
+
+EXTERNAL_PROPERTY_LABELS = {
+    DCTERMS.title: {"fr": "Titre", "en": "Title"},
+    DCTERMS.description: {"fr": "Description", "en": "Description"},
+    DCTERMS.issued: {"fr": "Publication", "en": "Published"},
+    DCTERMS.modified: {"fr": "Modification", "en": "Modified"},
+    DCTERMS.creator: {"fr": "Auteur·trice(s)", "en": "Author(s)"},
+    DCTERMS.license: {"fr": "Licence", "en": "Licence"},
+    DCTERMS.language: {"fr": "Langue", "en": "Language"},
+    SKOS.prefLabel: {"fr": "Libellé préféré", "en": "Preferred label"},
+    SKOS.altLabel: {"fr": "Autres formes", "en": "Other labels"},
+    SKOS.definition: {"fr": "Définition", "en": "Definition"},
+    SKOS.broader: {"fr": "Terme générique", "en": "Broader term"},
+    SKOS.narrower: {"fr": "Terme spécifique", "en": "Narrower term"},
+    SKOS.related: {"fr": "Terme associé", "en": "Related term"},
+    SKOS.inScheme: {"fr": "Lexique", "en": "Lexicon"},
+    SKOS.topConceptOf: {"fr": "Terme de tête de", "en": "Top term of"},
+    SKOS.hasTopConcept: {"fr": "Termes de tête", "en": "Top terms"},
+    FOAF.name: {"fr": "Nom", "en": "Name"},
+    FOAF.homepage: {"fr": "Page d'accueil", "en": "Homepage"},
+    RDF.type: {"fr": "Type", "en": "Type"},
+}
+MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
+            SKOS.relatedMatch)
+VOCABULARIES = {
+    "http://www.wikidata.org/entity/": "Wikidata",
+    "https://www.wikidata.org/wiki/": "Wikidata",
+    "http://vocabularies.unesco.org/thesaurus/": "UNESCO",
+    "https://vocabularies.unesco.org/thesaurus/": "UNESCO",
+    "http://data.bnf.fr/ark:/12148/": "RAMEAU",
+    "https://data.bnf.fr/ark:/12148/": "RAMEAU",
+    "http://eurovoc.europa.eu/": "EuroVoc",
+    "https://loterre.istex.fr/": "Loterre",
+    "https://orcid.org/": "ORCID",
+    "https://www.idref.fr/": "IdRef",
+}
+HIDDEN = {RDF.type, CKG.body, CKG.hasMembership, DCTERMS.title, SKOS.prefLabel, FOAF.name}
+HIDDEN_NAMESPACES = (str(SCHEMA),)
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
+
+
+@dataclass
+class Link:
+    href: str | None
+    label: str
+    external: bool = False
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[Link | str] = field(default_factory=list)
+
+
+@dataclass
+class Membership:
+    notebook: Link
+    position: int
+    section: str | None
+    category: Link | None
+    integrated_by: Link | None
+    integrated_at: str | None
+    previous: Link | None = None
+    next: Link | None = None
+
+
+@dataclass
+class Page:
+    kind: str
+    key: str
+    title: str
+    body_html: str | None
+    rows: list[Row]
+    backlinks: list[Row]
+    memberships: list[Membership]
+    contents: list[tuple[str, list[tuple[str | None, Link]]]]  # notebook TOC by category
+    mappings: list[Link]
+    alt_labels: list[str]
+    next_page: int | None
+
+
+@lru_cache(maxsize=1)
+def _ontology_labels() -> dict[URIRef, dict[str, str]]:
+    labels: dict[URIRef, dict[str, str]] = {}
+    for term, label in ontology_graph().subject_objects(RDFS.label):
+        if isinstance(label, Literal) and label.language:
+            labels.setdefault(term, {})[label.language] = str(label)
+    return labels
+
+
+def property_label(prop: URIRef, lang: str) -> str:
+    for table in (EXTERNAL_PROPERTY_LABELS, _ontology_labels()):
+        if prop in table and lang in table[prop]:
+            return table[prop][lang]
+    return compact(str(prop))
+
+
+def label_of(graph: Graph, node, lang: str) -> str:
+    for prop in LABELS:
+        chosen = i18n.pick(graph.objects(node, prop), lang)
+        if chosen is not None:
+            return str(chosen)
+    labels = _ontology_labels().get(node)
+    if labels:
+        return labels.get(lang) or next(iter(labels.values()))
+    return compact(str(node)) if isinstance(node, URIRef) else str(node)
+
+
+def href(ids: Identifiers, node: URIRef) -> str | None:
+    """A link inside this site for our things (relative: works on any host), else None."""
+    thing = ids.parse_thing(str(node))
+    if thing is None:
+        return None
+    fragment = str(node).partition("#")[2]
+    return f"/doc/{thing.kind}/{thing.key}" + (f"#{fragment}" if fragment else "")
+
+
+def _link(ids: Identifiers, graph: Graph, node, lang: str) -> Link | str:
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if isinstance(value, (datetime, date)):
+            return i18n.format_datetime(value, lang)
+        return str(node)
+    if isinstance(node, BNode):
+        return label_of(graph, node, lang)
+    local = href(ids, node)
+    if local is None and str(node).startswith(("http://", "https://")):
+        return Link(str(node), _external_label(graph, node, lang), external=True)
+    return Link(local, label_of(graph, node, lang))
+
+
+def _external_label(graph: Graph, node: URIRef, lang: str) -> str:
+    label = label_of(graph, node, lang)
+    for prefix, name in VOCABULARIES.items():
+        if str(node).startswith(prefix):
+            return f"{name} : {label}" if lang == "fr" else f"{name}: {label}"
+    return label
+
+
+def render_markdown(text: str) -> str:
+    """Markdown → HTML, then sanitised (no script, no event handler, safe links only)."""
+    return nh3.clean(_markdown.render(text), link_rel="noopener noreferrer nofollow")
+
+
+def _rows(ids, graph, thing, lang) -> list[Row]:
+    rows: dict[URIRef, Row] = {}
+    for prop, value in sorted(graph.predicate_objects(thing), key=lambda po: str(po[0])):
+        if prop in HIDDEN or prop in MAPPINGS or str(prop).startswith(HIDDEN_NAMESPACES):
+            continue
+        if prop in (SKOS.altLabel, SKOS.definition, DCTERMS.description) and isinstance(
+            value, Literal
+        ) and value.language not in (lang, None) and i18n.pick(
+            graph.objects(thing, prop), lang
+        ) != value:
+            continue
+        row = rows.setdefault(prop, Row(property_label(prop, lang)))
+        row.values.append(_link(ids, graph, value, lang))
+    return list(rows.values())
+
+
+def _backlink_rows(ids, graph, thing, lang) -> list[Row]:
+    rows: dict[URIRef, Row] = {}
+    for subject, prop in graph.subject_predicates(thing):
+        if subject == thing or prop in (CKG.member, FOAF.primaryTopic) or \
+                str(prop).startswith(HIDDEN_NAMESPACES):
+            continue
+        row = rows.setdefault(prop, Row(property_label(prop, lang)))
+        row.values.append(_link(ids, graph, subject, lang))
+    return list(rows.values())
+
+
+def _memberships(store: Store, ids, graph, thing, lang) -> list[Membership]:
+    found = []
+    for node in graph.subjects(CKG.member, thing):
+        notebook = ids.owner(str(node))
+        if notebook is None:
+            continue
+        position = int(graph.value(node, CKG.position))
+        category = graph.value(node, CKG.category)
+        person = graph.value(node, CKG.integratedBy)
+        when = graph.value(node, CKG.integratedAt)
+        membership = Membership(
+            _link(ids, graph, notebook, lang), position,
+            str(graph.value(node, CKG.sectionNumber) or "") or None,
+            _link(ids, graph, category, lang) if category else None,
+            _link(ids, graph, person, lang) if person else None,
+            i18n.format_datetime(when.toPython(), lang) if when else None,
+        )
+        membership.previous, membership.next = _neighbours(store, ids, notebook, position, lang)
+        found.append(membership)
+    return found
+
+
+def _neighbours(store: Store, ids, notebook: URIRef, position: int, lang: str):
+    """The notes just before and after ``position`` in ``notebook``."""
+    rows = queries.run(store, "notebook-notes", notebook=notebook).rows
+    titles: dict[int, tuple[URIRef, list]] = {}
+    for row in rows:
+        titles.setdefault(int(row["pos"]), (row["note"], []))[1].append(row["title"])
+    before = [p for p in titles if p < position]
+    after = [p for p in titles if p > position]
+
+    def link(pos):
+        note, labels = titles[pos]
+        return Link(href(ids, note), str(i18n.pick(labels, lang)))
+
+    return (link(max(before)) if before else None, link(min(after)) if after else None)
+
+
+def _contents(ids, graph, thing, lang):
+    """A notebook's notes in order, grouped by category (in order of first appearance)."""
+    entries = []
+    for node in graph.objects(thing, CKG.hasMembership):
+        note = graph.value(node, CKG.member)
+        category = graph.value(node, CKG.category)
+        entries.append((int(graph.value(node, CKG.position)), category,
+                        str(graph.value(node, CKG.sectionNumber) or "") or None,
+                        _link(ids, graph, note, lang)))
+    groups: dict[str, list] = {}
+    for _, category, section, link in sorted(entries, key=lambda e: e[0]):
+        name = label_of(graph, category, lang) if category else ""
+        groups.setdefault(name, []).append((section, link))
+    return list(groups.items())
+
+
+def build(store: Store, ids: Identifiers, document: Document, kind: str, key: str,
+          lang: str) -> Page:
+    graph, thing = document.graph, document.thing
+    body = i18n.pick(graph.objects(thing, CKG.body), lang)
+    return Page(
+        kind=kind,
+        key=key,
+        title=label_of(graph, thing, lang),
+        body_html=render_markdown(str(body)) if body is not None else None,
+        rows=_rows(ids, graph, thing, lang),
+        backlinks=_backlink_rows(ids, graph, thing, lang),
+        memberships=_memberships(store, ids, graph, thing, lang) if kind in ("note", "term")
+        else [],
+        contents=_contents(ids, graph, thing, lang) if kind == "notebook" else [],
+        mappings=[_link(ids, graph, o, lang) for p in MAPPINGS for o in graph.objects(thing, p)],
+        alt_labels=[str(v) for v in graph.objects(thing, SKOS.altLabel)],
+        next_page=document.next_page if (document.document, HYDRA.next, None) in graph
+        else None,
+    )
