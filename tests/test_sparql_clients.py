@@ -23,12 +23,15 @@ TERMS = f"SELECT ?t WHERE {{ ?t a <{CKG}Term> }} ORDER BY ?t"
 CONSTRUCT = f"CONSTRUCT {{ ?t a <{CKG}Term> }} WHERE {{ ?t a <{CKG}Term> }}"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 TIMEOUT = 3.0
+TOKEN = "clients-token"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("clients")
-    with running_server(folder, {"CARNET_KG_QUERY_TIMEOUT": str(TIMEOUT)}) as url:
+    with running_server(folder, {"CARNET_KG_QUERY_TIMEOUT": str(TIMEOUT),
+                                 "CARNET_KG_UPDATE_TIMEOUT": str(TIMEOUT),
+                                 "CARNET_KG_WRITE_TOKEN": TOKEN}) as url:
         yield url + "/sparql"
 
 
@@ -115,3 +118,33 @@ def test_client_may_ask_for_a_shorter_timeout_never_a_longer_one(server):
     assert status == 503 and elapsed < TIMEOUT - 0.5
     status, _, elapsed = _get(server, RUNAWAY, timeout=60)
     assert status == 503 and elapsed < TIMEOUT + 5
+
+
+def test_one_client_cannot_hold_every_worker(server):
+    outcomes = []
+    threads = [threading.Thread(target=lambda: outcomes.append(_get(server, RUNAWAY)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = sorted(status for status, _, _ in outcomes)
+    assert 429 in statuses, statuses  # the default limit is workers - 1 per client
+    assert _get(server, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_a_runaway_update_is_stopped_and_the_server_keeps_serving(server):
+    update = ("INSERT { <http://x.example/s> <http://x.example/p> ?n } WHERE { SELECT "
+              "(COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }")
+    request = urllib.request.Request(
+        server, data=update.encode(), method="POST",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    start = time.monotonic()
+    try:
+        urllib.request.urlopen(request, timeout=60)
+        status = 200
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert status == 503 and time.monotonic() - start < TIMEOUT + 10
+    assert _get(server, "ASK { <http://x.example/s> ?p ?o }")[1].find(b"false") > 0
+    assert _get(server, TERMS)[0] == 200

@@ -186,3 +186,77 @@ def test_update_applies_and_queries_see_it(client):
                               '{ <http://ext.example/a> <http://ext.example/p> "v" } }')
     assert response.status_code == 200, response.data
     assert b"true" in client.get("/sparql", query_string=ask).data  # not the cached answer
+
+
+def test_star_accept_gets_the_service_description_and_html_varies(client):
+    star = client.get("/sparql", headers={"Accept": "*/*"})
+    assert star.mimetype == "text/turtle"
+    page = client.get("/sparql", headers={"Accept": "text/html"})
+    assert page.mimetype == "text/html" and "Accept" in page.headers["Vary"]
+    assert b"ontology#" in page.data  # the query page, with our prefixes
+
+
+def test_other_methods_get_405_with_allow(client):
+    response = client.open("/sparql", method="TRACE")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_ask_negotiation_skips_formats_ask_has_not(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}"},
+                          headers={"Accept": "text/csv, application/sparql-results+json;q=0.5"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/sparql-results+json"
+
+
+def test_triple_terms_in_results(client):
+    query = "SELECT ?t { BIND(<<( <http://a.example/s> <http://a.example/p> 1 )>> AS ?t) }"
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 200 and b"triple" in response.data
+
+
+def test_service_description_names_the_void_dataset(client):
+    graph = client.get("/sparql", headers={"Accept": "text/turtle"}).data
+    assert f"<{BASE}.well-known/void#dataset>".encode() in graph or \
+        b".well-known/void#dataset" in graph
+
+
+@pytest.mark.parametrize("text", [
+    f"INSERT DATA {{ GRAPH <{BASE}doc/xyz> {{ <http://x.example/a> <http://x.example/b> 1 }} }}",
+    f"INSERT DATA {{ <{BASE}id/note/autonomie-du-groupe> <http://x.example/p> _:b . "
+    f"<{BASE}id/note/temps-suffisant-pour-les-activites> <http://x.example/p> _:b }}",
+    "INSERT DATA { GRAPH <http://x.example/g> { <http://x.example/a> <http://x.example/b> "
+    "<<( <http://a.example/s> <http://a.example/p> <http://a.example/o> )>> } }",
+])
+def test_updates_the_store_cannot_hold_are_400(client, text):
+    response = update(client, text)
+    assert response.status_code == 400, response.data
+
+
+@pytest.mark.parametrize("text", [
+    f'INSERT DATA {{ GRAPH <http://x.example/g2> {{ <http://x.example/a> '
+    f'<{BASE}id/note/brouillon-questions-autonomie> "leak" }} }}',
+    f'INSERT DATA {{ GRAPH <http://x.example/g3> {{ <http://x.example/a> <http://x.example/p> '
+    f'"leak"^^<{BASE}id/notebook/carnet-de-travail-autonomie> }} }}',
+    f"INSERT DATA {{ GRAPH <http://x.example/g4> {{ <http://x.example/a> <http://x.example/rel> "
+    f"<{BASE}id/note/plan-carnet-de-travail> }} }}",
+])
+def test_updates_naming_withheld_resources_in_other_graphs_are_refused(client, text):
+    response = update(client, text)
+    assert response.status_code == 403, response.data
+    assert b"leak" not in client.get("/sparql", query_string={
+        "query": "SELECT * { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'http://x.'))}",
+        "format": "csv"}).data
+
+
+def test_external_triples_sent_to_the_default_graph_are_kept(client):
+    response = update(client, 'INSERT DATA { <http://x.example/s1> <http://x.example/p> '
+                              '"hello-default" }')
+    assert response.status_code == 200, response.data
+    found = client.get("/sparql", query_string={
+        "query": f'ASK {{ GRAPH <{BASE}graph/source/sparql-update> {{ ?s ?p "hello-default" }} }}'})
+    assert b"true" in found.data
+    again = update(client, 'INSERT DATA { <http://x.example/s2> <http://x.example/p> "second" }')
+    assert again.status_code == 200
+    both = client.get("/sparql", query_string={
+        "query": 'ASK { ?a ?p "hello-default" . ?b ?q "second" }'})
+    assert b"true" in both.data  # the first one was not lost

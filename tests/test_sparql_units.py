@@ -75,13 +75,16 @@ def accept(header: str) -> MIMEAccept:
 ])
 def test_negotiation_honours_q_values(header, results, graph):
     chosen = formats.choose(accept(header), None)
-    assert (chosen[0].key if chosen[0] else None, chosen[1].key if chosen[1] else None) == (
-        results, graph)
+    assert (chosen.results.key if chosen.results else None,
+            chosen.graph.key if chosen.graph else None) == (results, graph)
 
 
 def test_format_parameter_wins_and_unknown_is_refused():
     chosen = formats.choose(accept("text/csv"), "json")
-    assert chosen[0].key == "json" and chosen[1].key == "jsonld"
+    assert chosen.results.key == "json" and chosen.graph.key == "jsonld"
+    # ASK: CSV is not a boolean format, the next acceptable one counts
+    ask = formats.choose(accept("text/csv, application/sparql-results+json;q=0.5"), None)
+    assert ask.results.key == "csv" and ask.boolean.key == "json"
     with pytest.raises(formats.NotAcceptable, match="unknown format"):
         formats.choose(accept(""), "yaml")
 
@@ -125,3 +128,17 @@ def test_names_dataset_sees_only_real_from_clauses():
     assert names_dataset("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }")
     assert not names_dataset('SELECT * WHERE { ?s ?p "from" } # FROM <x>')
     assert not names_dataset("SELECT * WHERE { ?s <http://ex/from> ?o }")
+
+
+def test_service_glued_to_a_number_is_still_checked():
+    query = "SELECT * WHERE { ?s ?p 1SERVICE <http://127.0.0.1:9/c> { ?a ?b ?c } }"
+    with pytest.raises(safety.Refused):
+        safety.check_query(query, frozenset())
+    with pytest.raises(safety.Refused):
+        safety.check_update("INSERT { ?s ?p ?o } WHERE { ?s ?p 1SERVICE <http://x> "
+                            "{ ?s ?p ?o } }", frozenset())
+
+
+def test_a_variable_named_from_is_not_a_dataset_clause():
+    assert not names_dataset("SELECT (COUNT(?from) AS ?n) WHERE { ?from ?p ?o }")
+    assert not names_dataset("PREFIX from: <http://x/> SELECT * { ?s from:p ?o }")

@@ -17,10 +17,13 @@ DEFAULT_BASE = "http://localhost:5000/"
 
 NUMBERS = [
     ("query_timeout", float, 0.1),
+    ("update_timeout", float, 0.1),
     ("max_rows", int, 1),
     ("max_request_bytes", int, 1024),
     ("query_workers", int, 1),
     ("query_cache_bytes", int, 0),
+    ("query_memory_mb", int, 0),
+    ("client_query_limit", int, 0),
 ]
 
 
@@ -44,6 +47,9 @@ class Settings:
     max_request_bytes: int = 1_000_000
     query_workers: int = (os.cpu_count() or 2) + 1
     query_cache_bytes: int = 64_000_000  # results kept until the store changes; 0: no cache
+    query_memory_mb: int = 4096  # address space of a query worker; 0: no limit
+    client_query_limit: int = 0  # queries one client may run at once; 0: workers - 1
+    update_timeout: float = 30.0
     write_token: str = ""
     service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
 
@@ -61,6 +67,10 @@ class Settings:
             if value < minimum:
                 raise ConfigError(f"{name}: {value} is below the minimum {minimum}")
             object.__setattr__(self, name, value)
+
+    @property
+    def queries_per_client(self) -> int:
+        return self.client_query_limit or max(1, self.query_workers - 1)
 
     @property
     def allowed_services(self) -> frozenset[str]:

@@ -246,10 +246,6 @@ def publish(
     split = checked.split
     policy = PublishPolicy(ids, split.resources, context.has_resource)
     outcome = policy.apply()
-    if refuse_dropped_links and outcome.dropped_links:
-        raise PolicyRefused(
-            f"it would publish {outcome.dropped_links} link(s) to non-public resources"
-        )
     writes = [
         GraphWrite(ids.document_of(t), g, tuple(sorted(split.sources[t])))
         for t, g in outcome.published.items()
@@ -258,6 +254,10 @@ def publish(
         kept, dropped = policy.filter_external(graph)
         outcome.dropped_links += dropped
         writes.append(GraphWrite(name, kept, tuple(sorted(split.sources[name]))))
+    if refuse_dropped_links and outcome.dropped_links:
+        raise PolicyRefused(
+            f"it would publish {outcome.dropped_links} link(s) to non-public resources"
+        )
     withdrawals = [GraphWrite(ids.document_of(t), None) for t in sorted(outcome.withheld)]
     withheld_types = {t: list(split.resources[t].objects(t, RDF.type)) for t in outcome.withheld}
     scrubbed, cascaded = _scrub_links(

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .identifiers import Identifiers
 from .namespaces import CKG
@@ -96,9 +96,9 @@ class PublishPolicy:
         for node in {s for s in kept.subjects() if s != thing}:
             if any(not self._target_public(o) for o in kept.objects(node, None)):
                 dropped += _remove_node(kept, node)
-        for s, p, o in list(kept):
-            if not self._target_public(o):
-                kept.remove((s, p, o))
+        for triple in list(kept):
+            if not all(self._target_public(term) for term in _terms(triple)[1:]):
+                kept.remove(triple)
                 dropped += 1
         return kept, dropped
 
@@ -107,11 +107,18 @@ class PublishPolicy:
         kept = Graph()
         dropped = 0
         for triple in graph:
-            if self._target_public(triple[2]):
+            if all(self._target_public(term) for term in _terms(triple)):
                 kept.add(triple)
             else:
                 dropped += 1
         return kept, dropped
+
+
+def _terms(triple: tuple) -> tuple:
+    """Subject, predicate, object, and a literal's datatype: every IRI a triple can carry."""
+    subject, predicate, obj = triple
+    datatype = obj.datatype if isinstance(obj, Literal) and obj.datatype else None
+    return (subject, predicate, obj) + ((datatype,) if datatype else ())
 
 
 def _remove_node(graph: Graph, node) -> int:

@@ -25,7 +25,8 @@ class ResultCache:
     @staticmethod
     def key(job: Job) -> tuple:
         return (job.text, tuple(job.default_graphs), tuple(job.named_graphs),
-                job.results_format, job.graph_format, job.max_rows, job.base_iri, job.generation)
+                job.results_format, job.graph_format, job.boolean_format, job.max_rows,
+                job.base_iri, job.generation)
 
     def get(self, job: Job) -> Reply | None:
         if not self.max_bytes:

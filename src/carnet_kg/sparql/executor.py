@@ -46,10 +46,11 @@ class InlineExecutor:
 
 
 class _Worker:
-    def __init__(self, context, store_path: str) -> None:
+    def __init__(self, context, store_path: str, memory_mb: int) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=main, args=(child, store_path), daemon=True, name="carnet-kg-query"
+            target=main, args=(child, store_path, memory_mb), daemon=True,
+            name="carnet-kg-query",
         )
         self.process.start()
         child.close()
@@ -65,14 +66,15 @@ class ProcessExecutor:
 
     hard_timeout = True
 
-    def __init__(self, store_path: str, workers: int) -> None:
+    def __init__(self, store_path: str, workers: int, memory_mb: int = 0) -> None:
         self._context = multiprocessing.get_context("spawn")
         self._store_path = store_path
+        self._memory_mb = memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self.generation = 0
         self._closed = False
         for _ in range(workers):
-            self._idle.put(_Worker(self._context, store_path))
+            self._idle.put(_Worker(self._context, store_path, memory_mb))
 
     def run(self, job: Job, timeout: float) -> Reply:
         """The reply to ``job``; raises QueryTimeout after ``timeout`` seconds in all."""
@@ -89,12 +91,12 @@ class ProcessExecutor:
                 self._idle.put(worker)
                 return reply
         except (OSError, EOFError):
-            pass  # the worker died: replaced below, reported as an error
+            pass  # the worker died (out of memory?): replaced below, reported as an error
         else:
             self._replace(worker)
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
         self._replace(worker)
-        return Reply(503, b"the query worker stopped unexpectedly; please retry")
+        return Reply(503, b"the query stopped its worker (out of memory?) and was not answered")
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start its successor without holding up the caller."""
@@ -102,7 +104,7 @@ class ProcessExecutor:
         def restart() -> None:
             worker.stop()
             if not self._closed:
-                self._idle.put(_Worker(self._context, self._store_path))
+                self._idle.put(_Worker(self._context, self._store_path, self._memory_mb))
 
         threading.Thread(target=restart, daemon=True).start()
 

@@ -57,24 +57,35 @@ def _negotiate(formats: list[Format], accept: MIMEAccept) -> Format | None:
     return next((fmt for media, fmt in offers if media == best), None)
 
 
-def choose(
-    accept: MIMEAccept, format_names: str | list[str] | None
-) -> tuple[Format | None, Format | None]:
-    """The result format and the graph format for this request (either may be None).
+@dataclass(frozen=True)
+class Choice:
+    """The format for each form of result; None where the client accepts none of ours."""
+
+    results: Format | None  # SELECT
+    boolean: Format | None  # ASK (JSON or XML only)
+    graph: Format | None  # CONSTRUCT / DESCRIBE
+
+
+BOOLEAN_FORMATS = [f for f in RESULT_FORMATS if f.key in ("json", "xml")]
+
+
+def choose(accept: MIMEAccept, format_names: str | list[str] | None) -> Choice:
+    """The formats for this request, per form of result (the form is known only later).
 
     ``format=`` wins over Accept; it may be repeated, with names or media types (SPARQLWrapper
     sends ``format=tsv&format=text/tab-separated-values``): the first known value counts.
-    A None means the client accepts nothing of that family.
     """
     names = [format_names] if isinstance(format_names, str) else list(format_names or [])
     for name in names:
-        results, graphs = _by_name(RESULT_FORMATS, name), _by_name(GRAPH_FORMATS, name)
-        if results or graphs:
-            return results, graphs
+        results, graph = _by_name(RESULT_FORMATS, name), _by_name(GRAPH_FORMATS, name)
+        if results or graph:
+            boolean = results if results in BOOLEAN_FORMATS else None
+            return Choice(results, boolean, graph)
     if names:
         known = sorted({n for f in RESULT_FORMATS + GRAPH_FORMATS for n in f.names})
         raise NotAcceptable(f"unknown format {names[0]!r}; known: {', '.join(known)}")
-    return _negotiate(RESULT_FORMATS, accept), _negotiate(GRAPH_FORMATS, accept)
+    return Choice(_negotiate(RESULT_FORMATS, accept), _negotiate(BOOLEAN_FORMATS, accept),
+                  _negotiate(GRAPH_FORMATS, accept))
 
 
 def offered(kind: str) -> str:

@@ -15,6 +15,8 @@ TOKEN = re.compile(
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<open>\{)
     | (?P<close>\})
+    | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
+    | (?P<pname>[A-Za-z_][\w.-]*:[\w.%-]*|:[\w.%-]*)
     | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
     | (?P<other>.)
     """,
@@ -24,7 +26,7 @@ TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Token:
-    kind: str  # string, iri, open, close, word or other
+    kind: str  # string, iri, var, pname, open, close, word or other
     text: str
     start: int
     depth: int  # braces open before it

@@ -24,7 +24,8 @@ FORMAT_IRIS = {
 
 
 def describe(endpoint: str, void_iri: str, settings: Settings) -> Graph:
-    """The description of the endpoint at ``endpoint`` (the URL the client used)."""
+    """The description of the endpoint at ``endpoint`` (the URL the client used); its dataset
+    is the VoID dataset (``BASE .well-known/void#dataset``), described at ``void_iri``."""
     graph = Graph()
     bind_prefixes(graph)
     graph.bind("sd", SD)
@@ -40,11 +41,11 @@ def describe(endpoint: str, void_iri: str, settings: Settings) -> Graph:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
         graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.key]))
-    dataset, default = BNode(), BNode()
+    dataset, default = URIRef(f"{settings.base}.well-known/void#dataset"), BNode()
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((dataset, RDFS.seeAlso, URIRef(void_iri)))
-    graph.add((URIRef(void_iri), RDF.type, VOID.Dataset))
     return graph

@@ -19,11 +19,11 @@ from rdflib import Graph, URIRef
 from .. import pipeline
 from ..config import Settings
 from ..identifiers import Identifiers
-from ..ingest import SourceFile
+from ..ingest import IngestError, SourceFile
 from ..store import GraphWrite, Store
 from ..store.embedded import EmbeddedStore
 from ..store.terms import to_rdflib
-from . import safety
+from . import safety, update_worker
 from .update_dataset import add_using
 
 SOURCE_LABEL = "sparql-update"
@@ -44,19 +44,26 @@ class UpdateOutcome:
     withheld: int
 
 
-def _snapshot(store: Store, ids: Identifiers) -> ox.Store:
-    """An in-memory copy: resource graphs merged into the default graph, no metadata graph."""
+def _snapshot(store: Store, ids: Identifiers) -> bytes:
+    """The store as N-Quads: resource graphs merged into the default graph, no metadata."""
     dump = io.BytesIO()
     store.dump(dump, "nquads", include_metadata=False)
-    scratch = ox.Store()
     documents = f"{ids.base}doc/"
-    scratch.extend(
+    quads = (
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
         if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(documents)
         else q
         for q in ox.parse(dump.getvalue(), ox.RdfFormat.N_QUADS)
     )
-    return scratch
+    out = io.BytesIO()
+    ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+    return out.getvalue()
+
+
+def _store_of(data: bytes) -> ox.Store:
+    store = ox.Store()
+    store.load(data, ox.RdfFormat.N_QUADS)
+    return store
 
 
 def _graphs(store: ox.Store) -> dict[object, set]:
@@ -98,21 +105,28 @@ def apply_update(
     """Run an update with all of ``load``'s checks; raises UpdateRejected."""
     text = _prepare(text, default_graphs, named_graphs, settings)
     ids = Identifiers(settings.base)
-    scratch = _snapshot(store, ids)
-    before = _graphs(scratch)
+    data = _snapshot(store, ids)
     try:
-        scratch.update(text, base_iri=base_iri)
-    except SyntaxError as error:
-        raise UpdateRejected(400, f"malformed update: {error}") from error
-    except (OSError, RuntimeError, ValueError) as error:
-        raise UpdateRejected(400, f"update failed: {error}") from error
+        status, result = update_worker.run(data, text, base_iri, settings.update_timeout)
+    except update_worker.UpdateTimeout as error:
+        raise UpdateRejected(503, str(error)) from error
+    if status == "syntax":
+        raise UpdateRejected(400, f"malformed update: {result}")
+    if status != "ok":
+        raise UpdateRejected(400, f"update failed: {result}")
+    before, scratch = _graphs(_store_of(data)), _store_of(result)
     after = _graphs(scratch)
     changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
     if ox.NamedNode(str(ids.metadata_graph)) in changed:
         raise UpdateRejected(403, "the metadata graph is maintained by carnet-kg itself")
     if not changed:
         return UpdateOutcome(0, 0, 0)
-    return _publish(store, settings, ids, scratch, before, after, changed)
+    try:
+        return _publish(store, settings, ids, scratch, before, after, changed)
+    except IngestError as error:
+        raise UpdateRejected(400, str(error).replace(f"{SOURCE_LABEL}: ", "")) from error
+    except TypeError as error:  # a term rdflib cannot hold (an RDF 1.2 triple term)
+        raise UpdateRejected(400, f"unsupported data: {error}") from error
 
 
 def _owner(ids: Identifiers, term) -> URIRef | None:
@@ -125,6 +139,14 @@ def _affected_things(ids: Identifiers, before, after, changed) -> set[URIRef]:
         owner
         for name in changed
         for triple in before.get(name, set()) ^ after.get(name, set())
+        if (owner := _owner(ids, triple.subject)) is not None
+    }
+
+
+def _all_things(ids: Identifiers, after) -> set[URIRef]:
+    return {
+        owner
+        for triple in after.get(ox.DefaultGraph(), set())
         if (owner := _owner(ids, triple.subject)) is not None
     }
 
@@ -148,12 +170,16 @@ def _descriptions(ids: Identifiers, triples: set, things: set[URIRef]) -> set:
 def _publish(store, settings, ids, scratch, before, after, changed) -> UpdateOutcome:
     things = _affected_things(ids, before, after, changed)
     default = ox.DefaultGraph()
-    graphs: dict[URIRef | None, Graph] = {
-        None: _rdflib_graph(_descriptions(ids, after.get(default, set()), things))
-    }
+    ours = _descriptions(ids, after.get(default, set()), things)
+    everything_ours = _descriptions(ids, after.get(default, set()), _all_things(ids, after))
+    sent_to_default = after.get(default, set()) - everything_ours - before.get(default, set())
+    graphs: dict[URIRef | None, Graph] = {None: _rdflib_graph(ours)}
     for name in changed:
         if isinstance(name, ox.NamedNode) and name in after:
             graphs[URIRef(name.value)] = _rdflib_graph(after[name])
+    if sent_to_default:  # external data sent to the default graph: kept in a graph of its own
+        kept = ox.NamedNode(str(ids.source_graph(SOURCE_LABEL)))
+        graphs[URIRef(kept.value)] = _rdflib_graph(after.get(kept, set()) | sent_to_default)
     context = EmbeddedStore.wrap(scratch, ids.metadata_graph, store.withheld)
     checked = pipeline.check_sources([SourceFile(SOURCE_LABEL, graphs)], settings, context)
     if not checked.report.conforms:

@@ -38,6 +38,7 @@ class Job:
     results_format: str | None  # key in RESULT_FORMATS, None if the client accepts none
     graph_format: str | None  # key in GRAPH_FORMATS
     max_rows: int
+    boolean_format: str | None = None  # json or xml, for ASK
     base_iri: str | None = None  # for relative IRIs in the query: the endpoint's URL
     generation: int = 0
 
@@ -73,19 +74,29 @@ def _solutions(result: ox.QuerySolutions, job: Job) -> Reply:
     # pyoxigraph and serialised by it in the format asked for.
     lines = ["\t".join(str(v) for v in variables)]
     for row in rows[: job.max_rows]:
-        lines.append("\t".join("" if row[v] is None else str(row[v]) for v in variables))
+        lines.append("\t".join(_tsv_term(row[v]) for v in variables))
     capped = ox.parse_query_results(("\n".join(lines) + "\n").encode(), ox.QueryResultsFormat.TSV)
     out = io.BytesIO()
     capped.serialize(out, RESULT_FORMATS[job.results_format])
     return Reply(200, out.getvalue(), "select", job.results_format, truncated)
 
 
+def _tsv_term(term) -> str:
+    """A term as SPARQL TSV writes it (N-Triples form; RDF 1.2 triple terms in <<( )>>)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Triple):
+        inner = " ".join(_tsv_term(t) for t in (term.subject, term.predicate, term.object))
+        return f"<<( {inner} )>>"
+    return str(term)
+
+
 def _boolean(result: ox.QueryBoolean, job: Job) -> Reply:
-    if job.results_format not in ("json", "xml"):
+    if job.boolean_format not in ("json", "xml"):
         return Reply(406, b"", "ask")
     out = io.BytesIO()
-    result.serialize(out, RESULT_FORMATS[job.results_format])
-    return Reply(200, out.getvalue(), "ask", job.results_format)
+    result.serialize(out, RESULT_FORMATS[job.boolean_format])
+    return Reply(200, out.getvalue(), "ask", job.boolean_format)
 
 
 def _triples(result: ox.QueryTriples, job: Job) -> Reply:
@@ -112,8 +123,17 @@ def execute(store: ox.Store, job: Job) -> Reply:
         return Reply(400, f"query failed: {error}".encode())
 
 
-def main(connection, store_path: str) -> None:
-    """Worker process loop: (re)open the store read-only per generation, answer jobs."""
+def main(connection, store_path: str, memory_mb: int = 0) -> None:
+    """Worker process loop: (re)open the store read-only per generation, answer jobs.
+
+    ``memory_mb`` caps the process's address space: a query that needs more makes the worker
+    die, and the pool replaces it (the client gets an error, the server stays up).
+    """
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store, generation = None, -1
     while True:
         try:

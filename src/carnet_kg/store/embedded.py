@@ -86,14 +86,14 @@ class EmbeddedStore(Store):
         )
         ox.serialize(quads, output, DUMP_FORMATS[fmt])
 
-    def query_executor(self, workers: int):
+    def query_executor(self, workers: int, memory_mb: int = 0):
         """Where the SPARQL endpoint runs queries: worker processes on a store on disk,
         the calling thread for a store in memory (which other processes cannot open)."""
         from ..sparql.executor import InlineExecutor, ProcessExecutor
 
         if self.path is None:
             return InlineExecutor(self._store)
-        return ProcessExecutor(self.path, workers)
+        return ProcessExecutor(self.path, workers, memory_mb)
 
     def close(self) -> None:
         if hasattr(self, "_store"):

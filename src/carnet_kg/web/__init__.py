@@ -17,7 +17,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app = Flask(__name__)
     app.config["CARNET_KG"] = settings
     app.extensions["carnet_kg.store"] = store
-    executor = store.query_executor(settings.query_workers)
+    executor = store.query_executor(settings.query_workers, settings.query_memory_mb)
     atexit.register(executor.close)
     app.extensions["carnet_kg.executor"] = executor
     app.extensions["carnet_kg.cache"] = ResultCache(settings.query_cache_bytes)

@@ -12,7 +12,9 @@ def _wants_json() -> bool:
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # keep what the exception says about itself (Allow on 405, WWW-Authenticate on 401…)
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         if _wants_json():
             body = jsonify(status=error.code, error=error.name, message=error.description)
-            return body, error.code
-        return render_template("error.html", error=error), error.code
+            return body, error.code, headers
+        return render_template("error.html", error=error), error.code, headers

@@ -13,7 +13,7 @@ RDFLIB_NAMES = {"turtle": "turtle", "jsonld": "json-ld", "rdfxml": "xml", "ntrip
 def rdf_response(graph: Graph) -> Response:
     """``graph`` as Turtle, JSON-LD, RDF/XML or N-Triples; 406 if none is acceptable."""
     try:
-        _, fmt = choose(request.accept_mimetypes, request.args.getlist("format"))
+        fmt = choose(request.accept_mimetypes, request.args.getlist("format")).graph
     except NotAcceptable as error:
         return Response(f"{error}\n", 400, mimetype="text/plain", headers={"Vary": "Accept"})
     if fmt is None:

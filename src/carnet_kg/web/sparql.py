@@ -3,6 +3,9 @@ live in ``carnet_kg.sparql``; this module maps them to HTTP."""
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from flask import Blueprint, Response, current_app, request, url_for
 
 from ..sparql import formats, protocol, safety
@@ -23,6 +26,30 @@ CORS = {
 }
 
 
+MIN_TIMEOUT = 0.5
+_running: dict[str, int] = {}
+_running_lock = threading.Lock()
+
+
+@contextmanager
+def client_slot(limit: int):
+    """One of the ``limit`` queries a client (its address) may run at once; False if none is
+    free, so that one client cannot hold every worker."""
+    client = request.remote_addr or "unknown"
+    with _running_lock:
+        admitted = _running.get(client, 0) < limit
+        if admitted:
+            _running[client] = _running.get(client, 0) + 1
+    try:
+        yield admitted
+    finally:
+        if admitted:
+            with _running_lock:
+                _running[client] -= 1
+                if not _running[client]:
+                    del _running[client]
+
+
 def executor():
     return current_app.extensions["carnet_kg.executor"]
 
@@ -34,8 +61,8 @@ def plain(status: int, message: str, headers: dict[str, str] | None = None) -> R
 
 
 def _prefers_html() -> bool:
-    """A browser asking for the endpoint itself gets the query page."""
-    offers = ["text/html"] + [f.media_type for f in formats.GRAPH_FORMATS]
+    """A browser asking for the endpoint itself gets the query page; */* gets RDF."""
+    offers = [f.media_type for f in formats.GRAPH_FORMATS] + ["text/html"]
     return not request.args.get("format") and (
         request.accept_mimetypes.best_match(offers, default=None) == "text/html"
     )
@@ -64,7 +91,9 @@ def endpoint():
         return plain(error.status, error.message, error.headers)
     if operation is None:
         if _prefers_html():
-            return query_ui.page()
+            page = Response(query_ui.page(), mimetype="text/html")
+            page.vary.add("Accept")
+            return page
         response = rdf_response(describe(_endpoint_url(), void_iri(), settings))
         response.headers.update(CORS)
         return response
@@ -81,20 +110,21 @@ def _query(operation: protocol.Operation) -> Response:
     settings = context.settings()
     try:
         safety.check_query(operation.text, settings.allowed_services)
-        results_format, graph_format = formats.choose(
-            request.accept_mimetypes, operation.format_names
-        )
+        choice = formats.choose(request.accept_mimetypes, operation.format_names)
     except safety.Refused as error:
         return plain(400, str(error))
     except formats.NotAcceptable as error:
         return plain(400, str(error))
-    timeout = min(operation.timeout or settings.query_timeout, settings.query_timeout)
+    # a client may ask for less time, never more, and not so little that it only churns workers
+    timeout = min(max(operation.timeout or settings.query_timeout, MIN_TIMEOUT),
+                  settings.query_timeout)
     job = Job(
         text=operation.text,
         default_graphs=operation.default_graphs,
         named_graphs=operation.named_graphs,
-        results_format=results_format.key if results_format else None,
-        graph_format=graph_format.key if graph_format else None,
+        results_format=choice.results.key if choice.results else None,
+        graph_format=choice.graph.key if choice.graph else None,
+        boolean_format=choice.boolean.key if choice.boolean else None,
         max_rows=settings.max_rows,
         base_iri=_endpoint_url(),
         generation=executor().generation,  # a cached result is valid for one store state
@@ -102,10 +132,15 @@ def _query(operation: protocol.Operation) -> Response:
     cache = current_app.extensions["carnet_kg.cache"]
     reply = cache.get(job)
     if reply is None:
-        try:
-            reply = executor().run(job, timeout)
-        except QueryTimeout as error:
-            return plain(503, f"query timed out: {error}", {"Retry-After": "1"})
+        with client_slot(settings.queries_per_client) as admitted:
+            if not admitted:
+                return plain(429, f"too many queries at once from this client (at most "
+                                  f"{settings.queries_per_client}); retry when one ends",
+                             {"Retry-After": "1"})
+            try:
+                reply = executor().run(job, timeout)
+            except QueryTimeout as error:
+                return plain(503, f"query timed out: {error}", {"Retry-After": "1"})
         cache.put(job, reply)
     if reply.status == 406:
         return plain(406, f"not acceptable: the {reply.kind.upper()} result is offered as "

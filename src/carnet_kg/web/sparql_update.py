@@ -41,7 +41,10 @@ def run_update(operation: Operation) -> Response:
     if refusal is not None:
         return refusal
     endpoint = request.base_url
-    with _lock:
+    settings = context.settings()
+    if not _lock.acquire(timeout=settings.update_timeout):
+        return _plain(503, "another update is running; retry later", {"Retry-After": "5"})
+    try:
         try:
             outcome = apply_update(
                 context.store(), context.settings(), operation.text,
@@ -52,6 +55,8 @@ def run_update(operation: Operation) -> Response:
             return _plain(error.status, error.message + details)
         current_app.extensions["carnet_kg.executor"].invalidate()
         current_app.extensions["carnet_kg.cache"].clear()
+    finally:
+        _lock.release()
     return _plain(200, f"update applied: {outcome.written} graph(s) written, "
                        f"{outcome.removed} removed, {outcome.withheld} non-public resource(s) "
                        "withheld")

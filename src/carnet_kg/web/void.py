@@ -13,7 +13,13 @@ blueprint = Blueprint("void", __name__)
 
 
 def void_iri() -> str:
+    """Where this server serves the VoID document (the request's host)."""
     return request.host_url.rstrip("/") + url_for("void.description")
+
+
+def dataset_iri(base: str) -> str:
+    """The dataset's canonical IRI (documents say ``void:inDataset`` it)."""
+    return f"{base}.well-known/void#dataset"
 
 
 @blueprint.get("/.well-known/void")
@@ -22,7 +28,7 @@ def description():
     size = queries.run(context.store(), "dataset-size").rows[0]
     graph = Graph()
     bind_prefixes(graph)
-    dataset = URIRef(void_iri() + "#dataset")
+    dataset = URIRef(dataset_iri(settings.base))
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, DCTERMS.title, Literal("carnet-kg knowledge base", lang="en")))
     graph.add((dataset, VOID.sparqlEndpoint,
