@@ -72,6 +72,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "published": {"fr": "Publication", "en": "Published"},
     "modified": {"fr": "Modification", "en": "Modified"},
     "visibility": {"fr": "Visibilité", "en": "Visibility"},
+    "hierarchy": {"fr": "Hiérarchie", "en": "Hierarchy"},
+    "links": {"fr": "lien(s)", "en": "link(s)"},
+    "notes_count": {"fr": "note(s)", "en": "note(s)"},
+    "entry_points": {"fr": "Parcourir", "en": "Browse"},
+    "harvest": {"fr": "Moissonnage", "en": "Harvesting"},
 }
 
 KIND_LABELS: dict[str, dict[str, str]] = {

@@ -131,6 +131,8 @@ def label_of(graph: Graph, node, lang: str) -> str:
 
 def href(ids: Identifiers, node: URIRef) -> str | None:
     """A link inside this site for our things (relative: works on any host), else None."""
+    if str(node).startswith(str(CKG)):  # our ontology's terms are documented here
+        return f"/ontology#{str(node)[len(CKG):]}"
     thing = ids.parse_thing(str(node))
     if thing is None:
         return None

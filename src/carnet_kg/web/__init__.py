@@ -9,7 +9,18 @@ from flask import Flask
 from ..config import Settings
 from ..sparql.cache import ResultCache
 from ..store import Store
-from . import errors, health, home, i18n_context, query_ui, resources, sparql, void
+from . import (
+    errors,
+    health,
+    home,
+    i18n_context,
+    indexes,
+    ontology,
+    query_ui,
+    resources,
+    sparql,
+    void,
+)
 
 
 def create_app(settings: Settings, store: Store) -> Flask:
@@ -27,6 +38,8 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(query_ui.blueprint)
     app.register_blueprint(resources.blueprint)
+    app.register_blueprint(indexes.blueprint)
+    app.register_blueprint(ontology.blueprint)
     i18n_context.register(app)
     app.register_blueprint(void.blueprint)
     errors.register(app)
