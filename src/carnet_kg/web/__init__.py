@@ -18,6 +18,7 @@ from . import (
     ontology,
     query_ui,
     resources,
+    search,
     sparql,
     void,
 )
@@ -40,6 +41,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(resources.blueprint)
     app.register_blueprint(indexes.blueprint)
     app.register_blueprint(ontology.blueprint)
+    app.register_blueprint(search.blueprint)
     i18n_context.register(app)
     app.register_blueprint(void.blueprint)
     errors.register(app)

@@ -1,0 +1,141 @@
+"""Full-text search over titles, bodies, labels and definitions: SQLite FTS5 (standard library).
+
+The ``unicode61`` tokenizer with ``remove_diacritics 2`` makes search insensitive to case and
+French accents ("communaute" finds "communauté"); ranking is BM25 with titles weighted ten
+times the text; snippets come from FTS5. The index is rebuilt from the store when the store has
+changed since it was built (its stamp is the store's last write time).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import queries
+from .identifiers import Identifiers
+from .store import Store
+
+SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS documents USING fts5(
+    iri UNINDEXED, kind UNINDEXED, title, text, notebooks UNINDEXED, categories UNINDEXED,
+    labels UNINDEXED,
+    tokenize = "unicode61 remove_diacritics 2"
+);
+CREATE TABLE IF NOT EXISTS stamp (value TEXT);
+"""
+WORD = re.compile(r"\w+", re.UNICODE)
+OPEN, CLOSE = "\x02", "\x03"  # snippet markers, turned into <mark> after escaping
+
+
+@dataclass
+class Hit:
+    iri: str
+    kind: str
+    labels: dict[str, str]  # language → title
+    snippet_html: str
+
+    def title(self, lang: str) -> str:
+        for wanted in (lang, "fr", ""):
+            if wanted in self.labels:
+                return self.labels[wanted]
+        return next(iter(self.labels.values()), self.iri)
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    kinds: dict[str, int]
+
+
+def fts_query(text: str) -> str | None:
+    """A user's words as an FTS5 query: every word must match, the last one as a prefix."""
+    words = WORD.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class SearchIndex:
+    """One SQLite database (a file beside the store, or in memory)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    def stamp(self) -> str | None:
+        row = self._db.execute("SELECT value FROM stamp").fetchone()
+        return row[0] if row else None
+
+    def rebuild(self, store: Store, ids: Identifiers, stamp: str) -> int:
+        """Index every resource of the store; returns how many."""
+        texts: dict = defaultdict(lambda: {"title": [], "text": [], "notebooks": set(),
+                                           "categories": set(), "labels": {}})
+        for row in queries.run(store, "search-documents").rows:
+            entry = texts[row["resource"]]
+            if "text" in row:
+                entry[str(row["field"])].append(str(row["text"]))
+                if str(row["field"]) == "title":
+                    entry["labels"].setdefault(row["text"].language or "", str(row["text"]))
+            if "notebook" in row:
+                entry["notebooks"].add(str(row["notebook"]))
+            if "category" in row:
+                entry["categories"].add(str(row["category"]))
+        rows = []
+        for resource, entry in texts.items():
+            thing = ids.parse_thing(str(resource))
+            if thing is None:
+                continue
+            rows.append((str(resource), thing.kind, " · ".join(entry["title"]),
+                         "\n".join(entry["text"]), " ".join(sorted(entry["notebooks"])),
+                         " ".join(sorted(entry["categories"])), json.dumps(entry["labels"])))
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM documents")
+            self._db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._db.execute("DELETE FROM stamp")
+            self._db.execute("INSERT INTO stamp VALUES (?)", (stamp,))
+        return len(rows)
+
+    def search(self, text: str, kind: str | None = None, notebook: str | None = None,
+               category: str | None = None, limit: int = 20, offset: int = 0) -> Results:
+        query = fts_query(text)
+        if query is None:
+            return Results([], 0, {})
+        where, params = ["documents MATCH ?"], [query]
+        for column, value in (("notebooks", notebook), ("categories", category)):
+            if value:
+                where.append(f"(' ' || {column} || ' ') LIKE ?")
+                params.append(f"% {value} %")
+        base = " AND ".join(where)
+        with self._lock:
+            kinds = dict(self._db.execute(
+                f"SELECT kind, COUNT(*) FROM documents WHERE {base} GROUP BY kind", params))
+            if kind:
+                base += " AND kind = ?"
+                params.append(kind)
+            total = self._db.execute(f"SELECT COUNT(*) FROM documents WHERE {base}",
+                                     params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT iri, kind, labels, snippet(documents, 3, '{OPEN}', '{CLOSE}', '…', 16), "
+                f"snippet(documents, 2, '{OPEN}', '{CLOSE}', '…', 16) FROM documents "
+                f"WHERE {base} ORDER BY bm25(documents, 0, 0, 10.0, 1.0) LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        hits = [Hit(iri, kind, json.loads(labels), _marked(text_snippet if OPEN in text_snippet
+                                                           else title_snippet))
+                for iri, kind, labels, text_snippet, title_snippet in rows]
+        return Results(hits, total, kinds)
+
+
+def _marked(snippet: str) -> str:
+    """Escape a snippet for HTML, then show the matched words."""
+    return html.escape(snippet).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
