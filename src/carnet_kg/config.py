@@ -24,6 +24,7 @@ NUMBERS = [
     ("query_cache_bytes", int, 0),
     ("query_memory_mb", int, 0),
     ("client_query_limit", int, 0),
+    ("trusted_proxies", int, 0),
 ]
 
 
@@ -52,6 +53,7 @@ class Settings:
     update_timeout: float = 30.0
     write_token: str = ""
     service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers count
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")):

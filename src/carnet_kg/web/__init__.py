@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Settings
 from ..sparql.cache import ResultCache
@@ -45,4 +46,8 @@ def create_app(settings: Settings, store: Store) -> Flask:
     i18n_context.register(app)
     app.register_blueprint(void.blueprint)
     errors.register(app)
+    if settings.trusted_proxies:  # X-Forwarded-* are believed only when configured
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_prefix=hops)
     return app
