@@ -54,6 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "related": {"fr": "Termes associés", "en": "Related terms"},
     "mappings": {"fr": "Correspondances externes", "en": "External mappings"},
     "alt_labels": {"fr": "Autres formes", "en": "Other labels"},
+    "pref_labels": {"fr": "Libellés", "en": "Labels"},
     "definition": {"fr": "Définition", "en": "Definition"},
     "more": {"fr": "Suivants", "en": "More"},
     "not_found": {"fr": "Introuvable", "en": "Not found"},

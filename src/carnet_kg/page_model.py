@@ -98,6 +98,7 @@ class Page:
     memberships: list[Membership]
     contents: list[tuple[str, list[tuple[str | None, Link]]]]  # notebook TOC by category
     mappings: list[Link]
+    labels: list[tuple[str, str]]  # a term's preferred labels: (language, label)
     alt_labels: list[str]
     next_page: int | None
 
@@ -263,7 +264,9 @@ def build(store: Store, ids: Identifiers, document: Document, kind: str, key: st
         else [],
         contents=_contents(ids, graph, thing, lang) if kind == "notebook" else [],
         mappings=[_link(ids, graph, o, lang) for p in MAPPINGS for o in graph.objects(thing, p)],
-        alt_labels=[str(v) for v in graph.objects(thing, SKOS.altLabel)],
+        labels=sorted((v.language or "", str(v)) for v in graph.objects(thing, SKOS.prefLabel)),
+        alt_labels=sorted(f"{v} ({v.language})" if v.language else str(v)
+                          for v in graph.objects(thing, SKOS.altLabel)),
         next_page=document.next_page if (document.document, HYDRA.next, None) in graph
         else None,
     )
