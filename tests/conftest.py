@@ -64,3 +64,21 @@ def public_note(key: str, title: str = "Une note", extra: str = "") -> str:
 def write(path: Path, body: str) -> Path:
     path.write_text(PREFIXES + body, encoding="utf-8")
     return path
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (never a browser Playwright downloads)."""
+    from .requirements import require_program
+
+    chromium = require_program("chromium", "apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

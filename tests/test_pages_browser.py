@@ -7,11 +7,8 @@ import pytest
 
 from carnet_kg.config import PROJECT_ROOT
 
-from .requirements import require_program
 from .servers import running_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 PAGES = {
     "home": ("/", "h1"),
@@ -20,17 +17,6 @@ PAGES = {
     "notebook": ("/doc/notebook/cdp-transfert-connaissances", "ol.toc"),
     "search": ("/search?q=communaute", "ol.hits mark"),
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_program("chromium", "apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

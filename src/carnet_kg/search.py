@@ -28,7 +28,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS documents USING fts5(
     tokenize = "unicode61 remove_diacritics 2"
 );
 CREATE TABLE IF NOT EXISTS stamp (value TEXT);
+INSERT INTO documents(documents, rank) VALUES ('rank', 'bm25(0.0, 0.0, 10.0, 1.0)');
 """
+COUNT_CAP = 1000  # counts above this are shown as "1000+": counting every match of a common
+# word costs more than finding the best twenty
 WORD = re.compile(r"\w+", re.UNICODE)
 OPEN, CLOSE = "\x02", "\x03"  # snippet markers, turned into <mark> after escaping
 
@@ -50,8 +53,12 @@ class Hit:
 @dataclass
 class Results:
     hits: list[Hit]
-    total: int
-    kinds: dict[str, int]
+    total: int  # at most COUNT_CAP + 1 (then: more than COUNT_CAP)
+    kinds: dict[str, int]  # the same cap per kind
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 def fts_query(text: str) -> str | None:
@@ -82,14 +89,14 @@ class SearchIndex:
                                            "categories": set(), "labels": {}})
         for row in queries.run(store, "search-documents").rows:
             entry = texts[row["resource"]]
-            if "text" in row:
-                entry[str(row["field"])].append(str(row["text"]))
-                if str(row["field"]) == "title":
-                    entry["labels"].setdefault(row["text"].language or "", str(row["text"]))
-            if "notebook" in row:
-                entry["notebooks"].add(str(row["notebook"]))
-            if "category" in row:
-                entry["categories"].add(str(row["category"]))
+            entry[str(row["field"])].append(str(row["text"]))
+            if str(row["field"]) == "title":
+                entry["labels"].setdefault(row["text"].language or "", str(row["text"]))
+        for row in queries.run(store, "search-memberships").rows:
+            if row["resource"] in texts:
+                texts[row["resource"]]["notebooks"].add(str(row["notebook"]))
+                if "category" in row:
+                    texts[row["resource"]]["categories"].add(str(row["category"]))
         rows = []
         for resource, entry in texts.items():
             thing = ids.parse_thing(str(resource))
@@ -116,18 +123,21 @@ class SearchIndex:
                 where.append(f"(' ' || {column} || ' ') LIKE ?")
                 params.append(f"% {value} %")
         base = " AND ".join(where)
+        capped = f"LIMIT {COUNT_CAP + 1}"
         with self._lock:
             kinds = dict(self._db.execute(
-                f"SELECT kind, COUNT(*) FROM documents WHERE {base} GROUP BY kind", params))
+                f"SELECT kind, COUNT(*) FROM (SELECT kind FROM documents WHERE {base} {capped})"
+                " GROUP BY kind", params))
             if kind:
                 base += " AND kind = ?"
                 params.append(kind)
-            total = self._db.execute(f"SELECT COUNT(*) FROM documents WHERE {base}",
-                                     params).fetchone()[0]
+            total = self._db.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM documents WHERE {base} {capped})", params
+            ).fetchone()[0]
             rows = self._db.execute(
                 f"SELECT iri, kind, labels, snippet(documents, 3, '{OPEN}', '{CLOSE}', '…', 16), "
                 f"snippet(documents, 2, '{OPEN}', '{CLOSE}', '…', 16) FROM documents "
-                f"WHERE {base} ORDER BY bm25(documents, 0, 0, 10.0, 1.0) LIMIT ? OFFSET ?",
+                f"WHERE {base} ORDER BY rank LIMIT ? OFFSET ?",
                 [*params, limit, offset],
             ).fetchall()
         hits = [Hit(iri, kind, json.loads(labels), _marked(text_snippet if OPEN in text_snippet

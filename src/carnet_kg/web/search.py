@@ -59,11 +59,13 @@ def search():
     hits = [{"href": href(ids, hit.iri), "title": hit.title(lang()), "kind": hit.kind,
              "snippet": hit.snippet_html} for hit in results.hits]
     if request.args.get("format") == "json":
-        return jsonify(q=text, total=results.total, page=page, kinds=results.kinds,
+        return jsonify(q=text, total=results.total, more=results.capped, page=page,
+                       kinds=results.kinds,
                        results=[{**h, "iri": r.iri} for h, r in zip(hits, results.hits,
                                                                       strict=True)])
     return render_template(
-        "search.html", q=text, hits=hits, total=results.total, kinds=results.kinds,
+        "search.html", q=text, hits=hits, total=results.total, capped=results.capped,
+        kinds=results.kinds,
         kind=kind, notebooks=notebooks, notebook=notebook, category=category, page=page,
         pages=(results.total + PER_PAGE - 1) // PER_PAGE, kind_names=list(KINDS),
         kind_label_fn=lambda k: i18n.KIND_LABELS[k][lang()],
