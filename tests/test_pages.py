@@ -117,3 +117,81 @@ def test_forwarded_headers_only_when_configured(settings, loaded_store):
     trusting = create_app(Settings(base=settings.base, store=settings.store,
                                    trusted_proxies=1), loaded_store).test_client()
     assert b"https://proxy.example/sparql" in trusting.get("/sparql", headers=headers).data
+
+
+@pytest.fixture
+def writable(settings, loaded_store):
+    app = create_app(Settings(base=settings.base, store=settings.store, write_token="tok"),
+                     loaded_store)
+    return app.test_client()
+
+
+def sparql_update(client, text: str) -> None:
+    response = client.post("/sparql", data=text.encode(), content_type="application/sparql-update",
+                           headers={"Authorization": "Bearer tok"})
+    assert response.status_code == 200, response.data
+
+
+PROLOGUE = """PREFIX ckg: <https://w3id.org/carnet-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+NOTE_TTL = """<{base}id/note/furtive> a ckg:GeneralNote ;
+  dcterms:title "Zzqfurtive"@fr ; ckg:visibility ckg:{vis} ;
+  dcterms:license <http://creativecommons.org/licenses/by/4.0/> ;
+  dcterms:issued "2024-01-01T10:00:00Z"^^xsd:dateTime ;
+  dcterms:modified "2024-01-02T10:00:00Z"^^xsd:dateTime ;
+  ckg:relatedNote <{base}id/note/autonomie-du-groupe> ."""
+
+
+def test_a_note_made_private_within_the_same_second_leaves_search_and_caches(writable):
+    sparql_update(writable, PROLOGUE + "INSERT DATA { "
+                  + NOTE_TTL.format(base=BASE, vis="Public") + " }")
+    assert search(writable, q="zzqfurtive")["total"] == 1
+    page = writable.get("/doc/note/autonomie-du-groupe.html")
+    assert "Zzqfurtive" in page.get_data(as_text=True)  # a backlink
+    etag = page.headers["ETag"]
+    ckg = "https://w3id.org/carnet-kg/ontology#"
+    sparql_update(writable, f"DELETE {{ <{BASE}id/note/furtive> <{ckg}visibility> ?v }} "
+                            f"INSERT {{ <{BASE}id/note/furtive> <{ckg}visibility> <{ckg}Private> }}"
+                            f" WHERE {{ <{BASE}id/note/furtive> <{ckg}visibility> ?v }}")
+    assert search(writable, q="zzqfurtive")["total"] == 0
+    again = writable.get("/doc/note/autonomie-du-groupe.html", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "Zzqfurtive" not in again.get_data(as_text=True)
+    assert writable.get("/id/note/furtive").status_code == 410
+
+
+def test_bad_page_numbers_are_400_not_500(client):
+    for value in ("%C2%B2", "99999999999999999999999", "0", "-1"):
+        assert client.get(f"/doc/note/autonomie-du-groupe?page={value}").status_code == 400
+    for value in ("%C2%B2", "9223372036854775807"):
+        assert client.get(f"/search?q=x&page={value}").status_code == 200
+
+
+def test_every_page_has_validators_and_varies(client):
+    for path in ("/", "/notebooks", "/lexicon", "/communities", "/people", "/search?q=mandat",
+                 "/ontology", "/?format=json"):
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.headers.get("ETag") and response.headers.get("Last-Modified"), path
+        assert "Accept-Language" in response.headers["Vary"], path
+        again = client.get(path, headers={"Accept": "text/html",
+                                          "If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304, path
+    assert "Accept" in client.get("/").headers["Vary"]
+    assert "Accept" in client.get("/nowhere", headers={"Accept": "application/json"}).headers[
+        "Vary"]
+
+
+def test_404_follows_negotiation_whatever_the_key(client):
+    for path in ("/doc/note/AUTONOMIE", "/doc/foo/x", "/doc/note/x.xyz", "/id/note/Bad_Key"):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404 and response.mimetype == "text/turtle", path
+
+
+def test_language_switch_keeps_the_query_and_body_language(client):
+    page = html(client, "/search?q=communaute&kind=note")
+    whole = client.get("/search?q=communaute&kind=note").get_data(as_text=True)
+    assert "q=communaute" in whole.split('class="lang"')[1].split(">")[0]
+    assert page
+    note = client.get("/doc/note/autonomie-du-groupe.html?lang=en").get_data(as_text=True)
+    assert '<div class="body" lang="fr">' in note

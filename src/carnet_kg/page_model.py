@@ -93,6 +93,7 @@ class Page:
     key: str
     title: str
     body_html: str | None
+    body_lang: str | None
     rows: list[Row]
     backlinks: list[Row]
     memberships: list[Membership]
@@ -258,6 +259,7 @@ def build(store: Store, ids: Identifiers, document: Document, kind: str, key: st
         key=key,
         title=label_of(graph, thing, lang),
         body_html=render_markdown(str(body)) if body is not None else None,
+        body_lang=body.language if body is not None else None,
         rows=_rows(ids, graph, thing, lang),
         backlinks=_backlink_rows(ids, graph, thing, lang),
         memberships=_memberships(store, ids, graph, thing, lang) if kind in ("note", "term")

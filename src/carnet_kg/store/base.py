@@ -159,11 +159,23 @@ class Store(ABC):
             operations.append(self._forget(item.name))
             inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{_ntriples(record)}}}")
             changed.append(item)
-        if inserts:
-            operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
         if operations:
+            # the store's version: changes with every write, whatever the clock says
+            version = Literal(self.version() + 1)
+            operations.append(self._forget(self.metadata_graph))
+            inserts.append(f"GRAPH <{self.metadata_graph}> {{ <{self.metadata_graph}> "
+                           f"<{CKG.revision}> {version.n3()} }}")
+            operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
             self.update(" ;\n".join(operations))
         return changed
+
+    def version(self) -> int:
+        """A number that grows with every write (0 for a store never written)."""
+        rows = self.query(
+            f"SELECT ?v WHERE {{ GRAPH <{self.metadata_graph}> "
+            f"{{ <{self.metadata_graph}> <{CKG.revision}> ?v }} }}"
+        ).rows
+        return int(rows[0]["v"]) if rows else 0
 
     def _forget(self, name: URIRef) -> str:
         return f"DELETE WHERE {{ GRAPH <{self.metadata_graph}> {{ <{name}> ?p ?o }} }}"

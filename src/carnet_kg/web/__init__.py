@@ -11,6 +11,7 @@ from ..config import Settings
 from ..sparql.cache import ResultCache
 from ..store import Store
 from . import (
+    caching,
     errors,
     health,
     home,
@@ -44,6 +45,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(ontology.blueprint)
     app.register_blueprint(search.blueprint)
     i18n_context.register(app)
+    caching.register(app)
     app.register_blueprint(void.blueprint)
     errors.register(app)
     if settings.trusted_proxies:  # X-Forwarded-* are believed only when configured

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         # keep what the exception says about itself (Allow on 405, WWW-Authenticate on 401…)
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers["Vary"] = "Accept"  # JSON or HTML, by Accept
         if _wants_json():
             body = jsonify(status=error.code, error=error.name, message=error.description)
             return body, error.code, headers

@@ -1,6 +1,14 @@
 """The home page: what the knowledge base holds (counts per class, notebooks)."""
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from rdflib import Literal
 
 from .. import i18n, queries
@@ -50,8 +58,12 @@ def index():
         request.accept_mimetypes.best_match(["text/html", "application/json"])
         == "application/json"
     ):
-        return jsonify(summary)
-    return render_template("home.html", labels=_class_labels(lang()), **summary)
+        response = jsonify(summary)
+    else:
+        response = make_response(render_template("home.html", labels=_class_labels(lang()),
+                                                  **summary))
+    response.vary.add("Accept")
+    return response
 
 
 @blueprint.get("/favicon.ico")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, g, request
 
 from .. import i18n
@@ -9,8 +11,14 @@ from .. import i18n
 
 def lang() -> str:
     if "lang" not in g:
-        g.lang = i18n.choose(request.args.get("lang"), request.accept_languages)
+        g.lang = i18n.choose((request.args.get("lang") or "").lower(), request.accept_languages)
     return g.lang
+
+
+def switch_url(to: str) -> str:
+    """This page in the other language: the same path and parameters, ``lang`` replaced."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", to)]
+    return f"{request.path}?{urlencode(args)}"
 
 
 def register(app: Flask) -> None:
@@ -22,11 +30,13 @@ def register(app: Flask) -> None:
             "t": lambda key: i18n.t(key, current),
             "kind_label": lambda kind: i18n.KIND_LABELS[kind][current],
             "other_lang": "en" if current == "fr" else "fr",
+            "switch_url": switch_url,
         }
 
     @app.after_request
     def vary_on_language(response):
-        if request.endpoint and response.mimetype == "text/html":
+        """Pages and their JSON speak the reader's language: say so to caches."""
+        if request.endpoint and response.mimetype in ("text/html", "application/json"):
             response.vary.add("Accept-Language")
             response.headers["Content-Language"] = lang()
         return response

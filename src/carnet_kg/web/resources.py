@@ -4,6 +4,7 @@ is the document, as an HTML page or RDF, negotiated, with ETag / Last-Modified /
 from __future__ import annotations
 
 import hashlib
+import re
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
@@ -16,6 +17,7 @@ from .i18n_context import lang
 from .rdf_response import RDFLIB_NAMES
 
 blueprint = Blueprint("resources", __name__)
+PAGE = re.compile(r"[0-9]{1,6}")
 
 EXTENSIONS = {"html": "html", "ttl": "turtle", "jsonld": "jsonld", "rdf": "rdfxml",
               "nt": "ntriples"}
@@ -32,9 +34,8 @@ def _negotiate() -> str | None:
         f.key for f in GRAPH_FORMATS if f.media_type == best)
 
 
-def _check(kind: str, key: str) -> None:
-    if kind not in KINDS or not KEY_PATTERN.fullmatch(key):
-        abort(404)
+def _valid(kind: str, key: str) -> bool:
+    return kind in KINDS and bool(KEY_PATTERN.fullmatch(key))
 
 
 def _not_acceptable() -> Response:
@@ -45,10 +46,11 @@ def _not_acceptable() -> Response:
 
 @blueprint.get("/id/<kind>/<key>")
 def thing(kind: str, key: str):
-    _check(kind, key)
     fmt = _negotiate()
     if fmt is None:
         return _not_acceptable()
+    if not _valid(kind, key):
+        return _missing(Document(404), fmt)
     document = describe(context.store(), context.settings(), kind, key, per_page=1)
     if document.status != 200:
         return _missing(document, fmt)
@@ -61,18 +63,17 @@ def thing(kind: str, key: str):
 @blueprint.get("/doc/<kind>/<name>")
 def document(kind: str, name: str):
     key, dot, extension = name.partition(".")
-    _check(kind, key)
-    if dot:
-        if extension not in EXTENSIONS:
-            abort(404)
+    if dot and extension in EXTENSIONS:
         fmt = EXTENSIONS[extension]
     else:
         fmt = _negotiate()
         if fmt is None:
             return _not_acceptable()
+    if not _valid(kind, key) or (dot and extension not in EXTENSIONS):
+        return _missing(Document(404), fmt)
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, description="page must be a positive integer")
+    if not PAGE.fullmatch(page) or int(page) < 1:
+        abort(400, description="page must be a whole number from 1 to 999999")
     document = describe(context.store(), context.settings(), kind, key, page=int(page))
     if document.status != 200:
         return _missing(document, fmt)
@@ -81,9 +82,13 @@ def document(kind: str, name: str):
         response.vary.add("Accept")
     _alternates(response, kind, key, document)
     response.set_etag(_etag(document, fmt, page))
-    response.last_modified = document.modified
+    # the page also shows other resources (labels, incoming links, previous / next): it is as
+    # new as the store's last write, and caches must check before reuse (a resource may have
+    # been made private since)
+    _, last_write = context.store_state()
+    response.last_modified = max(filter(None, (document.modified, last_write)))
     response.cache_control.public = True
-    response.cache_control.max_age = 60
+    response.cache_control.no_cache = True
     return response.make_conditional(request)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -44,8 +45,8 @@ def _choice(name: str, allowed) -> str | None:
 def search():
     ids = Identifiers(context.settings().base)
     text = request.args.get("q", "")[:500]
-    page = max(1, int(request.args.get("page", "1"))) if request.args.get(
-        "page", "1").isdigit() else 1
+    requested = request.args.get("page", "1")
+    page = max(1, int(requested)) if re.fullmatch(r"[0-9]{1,6}", requested) else 1
     notebooks = {
         str(row["notebook"]): str(row["title"])
         for row in queries.run(context.store(), "notebooks", lang=Literal(lang())).rows
