@@ -17,6 +17,9 @@ def server(tmp_path_factory):
 
 def test_editor_runs_an_example_query(browser, server):
     page = browser.new_page()
+    errors = []  # a Content-Security-Policy violation shows up here
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(server + "/sparql", wait_until="networkidle")
     assert page.locator(".yasqe").count() == 1, "the YASGUI editor did not start"
     titles = page.locator("button.example").all_inner_texts()
@@ -27,6 +30,7 @@ def test_editor_runs_an_example_query(browser, server):
     assert "partager-l-animation" in table and "autonomie-du-groupe" in table
     assert "ckg:" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
     page.close()
+    assert errors == []
 
 
 def test_plain_form_works_without_javascript(browser, server):

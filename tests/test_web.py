@@ -113,3 +113,12 @@ def test_home_in_a_real_browser(server, tmp_path):
     assert "<h1>Base de connaissances</h1>" in dom
     assert NOTEBOOK_TITLE in dom
     assert "<td>10</td>" in dom
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in client.get("/sparql", headers={"Accept": "text/html"}).get_data(
+        as_text=True)  # the query page has no inline script

@@ -21,6 +21,7 @@ from . import (
     query_ui,
     resources,
     search,
+    security,
     sparql,
     void,
 )
@@ -46,6 +47,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(search.blueprint)
     i18n_context.register(app)
     caching.register(app)
+    security.register(app)
     app.register_blueprint(void.blueprint)
     errors.register(app)
     if settings.trusted_proxies:  # X-Forwarded-* are believed only when configured
