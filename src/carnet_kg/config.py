@@ -25,6 +25,7 @@ NUMBERS = [
     ("query_memory_mb", int, 0),
     ("client_query_limit", int, 0),
     ("trusted_proxies", int, 0),
+    ("oai_page_size", int, 1),
 ]
 
 
@@ -53,6 +54,8 @@ class Settings:
     update_timeout: float = 30.0
     write_token: str = ""
     service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
+    admin_email: str = "admin@example.org"  # OAI-PMH Identify: who runs this repository
+    oai_page_size: int = 100  # records per OAI-PMH page (then a resumption token)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers count
 
     def __post_init__(self) -> None:

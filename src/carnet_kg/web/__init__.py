@@ -17,6 +17,7 @@ from . import (
     home,
     i18n_context,
     indexes,
+    oai,
     ontology,
     query_ui,
     resources,
@@ -45,6 +46,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(indexes.blueprint)
     app.register_blueprint(ontology.blueprint)
     app.register_blueprint(search.blueprint)
+    app.register_blueprint(oai.blueprint)
     i18n_context.register(app)
     caching.register(app)
     security.register(app)

@@ -1,0 +1,1 @@
+"""Harvesting: protocols by which other repositories copy what we publish (OAI-PMH so far)."""

@@ -1,0 +1,60 @@
+"""A resource's description as Dublin Core (oai_dc): what generic harvesters read."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
+
+from ..namespaces import CKG
+
+TYPES = {"note": "Text", "term": "Text", "notebook": "Collection", "category": "Text",
+         "knowledge-base": "Collection", "lexicon": "Collection", "community": "Agent",
+         "person": "Agent", "organisation": "Agent"}
+
+
+def _labels(graph: Graph, node) -> list[str]:
+    for prop in (DCTERMS.title, SKOS.prefLabel, FOAF.name):
+        values = [str(v) for v in graph.objects(node, prop)]
+        if values:
+            return values
+    return []
+
+
+def elements(graph: Graph, thing: URIRef, kind: str) -> list[tuple[str, str, str | None]]:
+    """(element, value, language) triples for one resource, from its document graph."""
+    found: list[tuple[str, str, str | None]] = []
+
+    def add(name: str, value, language=None):
+        found.append((name, str(value), language))
+
+    for prop in (DCTERMS.title, SKOS.prefLabel, FOAF.name):
+        for value in graph.objects(thing, prop):
+            add("title", value, value.language if isinstance(value, Literal) else None)
+    for creator in graph.objects(thing, DCTERMS.creator):
+        for name in _labels(graph, creator) or [str(creator)]:
+            add("creator", name)
+    for term in graph.objects(thing, CKG.relatedTerm):
+        for label in _labels(graph, term):
+            add("subject", label)
+    for prop in (DCTERMS.description, SKOS.definition):
+        for value in graph.objects(thing, prop):
+            add("description", value, value.language if isinstance(value, Literal) else None)
+    for prop in (DCTERMS.issued, DCTERMS.modified):
+        for value in graph.objects(thing, prop):
+            add("date", value)
+    add("type", TYPES.get(kind, "Text"))
+    for cls in graph.objects(thing, RDF.type):
+        if str(cls).startswith(str(CKG)):
+            add("type", cls)
+    add("identifier", thing)
+    for value in graph.objects(thing, DCTERMS.language):
+        add("language", value)
+    for value in graph.objects(thing, DCTERMS.license):
+        add("rights", value)
+    for membership in graph.subjects(CKG.member, thing):
+        for notebook in graph.subjects(CKG.hasMembership, membership):
+            add("relation", notebook)
+    for prop in (CKG.linkedCommunity, CKG.relatedNotebook, CKG.relatedNote):
+        for value in graph.objects(thing, prop):
+            add("relation", value)
+    return found
