@@ -55,6 +55,7 @@ class Settings:
     write_token: str = ""
     service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
     admin_email: str = "admin@example.org"  # OAI-PMH Identify: who runs this repository
+    publisher: str = "carnet-kg"  # who publishes the dataset (VoID / DCAT)
     oai_page_size: int = 100  # records per OAI-PMH page (then a resumption token)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers count
 

@@ -98,7 +98,8 @@ class Store(ABC):
 
     @abstractmethod
     def dump(self, output: BinaryIO, fmt: str, include_metadata: bool = False) -> None:
-        """Write the dataset as ``nquads`` or ``trig``."""
+        """Write the dataset as ``nquads`` or ``trig``, or the union of its graphs as
+        ``turtle``; streaming, never the whole dataset in memory."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release the backend's resources."""

@@ -17,7 +17,8 @@ from ..sparql.lexer import names_dataset
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
 from .terms import to_oxigraph, to_rdflib
 
-DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+                "turtle": ox.RdfFormat.TURTLE}  # Turtle: the union of the graphs
 
 
 class EmbeddedStore(Store):
@@ -84,6 +85,8 @@ class EmbeddedStore(Store):
             q for q in self._store.quads_for_pattern(None, None, None, None)
             if include_metadata or q.graph_name != metadata
         )
+        if fmt == "turtle":
+            quads = (q.triple for q in quads)
         ox.serialize(quads, output, DUMP_FORMATS[fmt])
 
     def query_executor(self, workers: int, memory_mb: int = 0):

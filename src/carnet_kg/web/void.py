@@ -1,11 +1,14 @@
-"""``/.well-known/void``: the VoID description of the dataset (counts, endpoint, URI space)."""
+"""The dataset's description (``/.well-known/void``, ``/catalog``: VoID and DCAT, negotiated
+RDF) and its dumps (``/dumps/…``)."""
 
-from flask import Blueprint, request, url_for
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS, XSD
+from __future__ import annotations
 
-from .. import queries
-from ..namespaces import CKG, SCHEMA, VOID, bind_prefixes
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request, send_from_directory, url_for
+
+from ..harvest import description, dumps
 from . import context
 from .rdf_response import rdf_response
 
@@ -19,23 +22,39 @@ def void_iri() -> str:
 
 def dataset_iri(base: str) -> str:
     """The dataset's canonical IRI (documents say ``void:inDataset`` it)."""
-    return f"{base}.well-known/void#dataset"
+    return str(description.dataset_iri(base))
 
 
-@blueprint.get("/.well-known/void")
-def description():
-    settings = context.settings()
-    size = queries.run(context.store(), "dataset-size").rows[0]
-    graph = Graph()
-    bind_prefixes(graph)
-    dataset = URIRef(dataset_iri(settings.base))
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("carnet-kg knowledge base", lang="en")))
-    graph.add((dataset, VOID.sparqlEndpoint,
-               URIRef(request.host_url.rstrip("/") + url_for("sparql.endpoint"))))
-    graph.add((dataset, VOID.uriSpace, Literal(settings.base + "id/")))
-    graph.add((dataset, VOID.triples, Literal(int(size["triples"]), datatype=XSD.integer)))
-    for vocabulary in (str(CKG), str(SKOS), str(DCTERMS), str(FOAF), str(SCHEMA)):
-        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
-    graph.add((dataset, VOID.rootResource, URIRef(settings.base)))
+def _dumps_folder() -> Path:
+    path = getattr(context.store(), "path", None)
+    if path:
+        return Path(path + ".dumps")
+    folder = current_app.extensions.get("carnet_kg.dumps")
+    if folder is None:  # a store in memory: dumps in a temporary folder
+        folder = current_app.extensions["carnet_kg.dumps"] = Path(tempfile.mkdtemp())
+    return folder
+
+
+def current_dumps() -> list[dumps.Dump]:
+    return dumps.current(context.store(), _dumps_folder())
+
+
+def description_document():
+    site = request.host_url.rstrip("/")
+    graph = description.describe(context.store(), context.settings(), site, current_dumps())
     return rdf_response(graph)
+
+
+blueprint.add_url_rule("/catalog", "catalog", description_document)
+blueprint.add_url_rule("/.well-known/void", "description", description_document)
+
+
+@blueprint.get("/dumps/<name>")
+def dump(name: str):
+    if name not in dumps.FORMATS:
+        abort(404)
+    found = {d.name: d for d in current_dumps()}[name]
+    response = send_from_directory(_dumps_folder(), name, mimetype="application/gzip",
+                                   conditional=True, etag=found.sha256, max_age=0)
+    response.headers["Digest"] = f"sha-256={found.sha256}"
+    return response
