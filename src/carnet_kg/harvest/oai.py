@@ -41,6 +41,7 @@ TOKEN_LIFETIME = timedelta(hours=1)
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
+# the OAI namespace is the default one of our documents (sitemaps set theirs when written)
 for prefix, uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI), ("rdf", RDF_NS)):
     ET.register_namespace(prefix, uri)
 

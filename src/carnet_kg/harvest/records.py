@@ -21,6 +21,7 @@ class Record:
     kind: str
     datestamp: datetime
     deleted: bool
+    revision: int = 1
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Selection:
     start: datetime | None = None
     end: datetime | None = None
     after: tuple[datetime, str] | None = None
+    offset: int = 0  # for listings paged by position (sitemaps, the change feed)
+    live_only: bool = False  # leave withdrawn resources out
 
 
 def _literal_time(value: datetime) -> str:
@@ -63,17 +66,21 @@ def _query(ids: Identifiers, store: Store, selection: Selection, limit: int | No
         filters.append(f"FILTER(?modified >= {_literal_time(selection.start)})")
     if selection.end:
         filters.append(f"FILTER(?modified <= {_literal_time(selection.end)})")
+    if selection.live_only:
+        filters.append("FILTER(!BOUND(?gone))")
     if selection.after and not count:
         when, iri = selection.after
         filters.append(f"FILTER(?modified > {_literal_time(when)} || (?modified = "
                        f"{_literal_time(when)} && STR(?doc) > \"{iri}\"))")
     body = (f"GRAPH <{store.metadata_graph}> {{ ?doc <http://purl.org/dc/terms/modified> "
-            f"?modified OPTIONAL {{ ?doc <{CKG.withdrawnAt}> ?gone }} }} " + " ".join(filters))
+            f"?modified OPTIONAL {{ ?doc <{CKG.withdrawnAt}> ?gone }} "
+            f"OPTIONAL {{ ?doc <{CKG.revision}> ?revision }} }} " + " ".join(filters))
     prefix = f"PREFIX ckg: <{CKG}> "
     if count:
         return prefix + f"SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE {{ {body} }}"
-    return (prefix + f"SELECT DISTINCT ?doc ?modified ?gone WHERE {{ {body} }} "
-            f"ORDER BY ?modified STR(?doc) LIMIT {limit}")
+    offset = f" OFFSET {selection.offset}" if selection.offset else ""
+    return (prefix + f"SELECT DISTINCT ?doc ?modified ?gone ?revision WHERE {{ {body} }} "
+            f"ORDER BY ?modified STR(?doc) LIMIT {limit}{offset}")
 
 
 def list_records(store: Store, ids: Identifiers, selection: Selection, limit: int) -> list[Record]:
@@ -85,7 +92,8 @@ def list_records(store: Store, ids: Identifiers, selection: Selection, limit: in
         if thing is None:
             continue
         records.append(Record(str(thing), document, ids.parse_thing(str(thing)).kind,
-                              row["modified"].toPython(), "gone" in row))
+                              row["modified"].toPython(), "gone" in row,
+                              int(row["revision"]) if "revision" in row else 1))
     return records
 
 

@@ -12,6 +12,7 @@ from ..sparql.cache import ResultCache
 from ..store import Store
 from . import (
     caching,
+    crawling,
     errors,
     health,
     home,
@@ -47,6 +48,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(ontology.blueprint)
     app.register_blueprint(search.blueprint)
     app.register_blueprint(oai.blueprint)
+    app.register_blueprint(crawling.blueprint)
     i18n_context.register(app)
     caching.register(app)
     security.register(app)
