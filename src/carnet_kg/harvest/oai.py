@@ -182,8 +182,9 @@ def _time(value: str, end: bool) -> tuple[datetime, str]:
     raise OAIError("badArgument", f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)")
 
 
-def _selection(arguments, context: Context) -> tuple[str, Selection, int]:
-    """Format, selection and cursor: from a resumption token, or from the arguments."""
+def _selection(arguments, context: Context) -> tuple[str, Selection, int, int | None]:
+    """Format, selection, cursor and (from a token) the list's size: from a resumption token,
+    or from the arguments."""
     if "resumptionToken" in arguments:
         return _read_token(arguments["resumptionToken"], context)
     prefix = arguments["metadataPrefix"]
@@ -207,37 +208,37 @@ def _selection(arguments, context: Context) -> tuple[str, Selection, int]:
         raise OAIError("badArgument", f"no set {set_spec!r} (see ListSets)")
     # the harvest sees the repository as it is now: later changes wait for the next harvest
     end = min(end, context.now) if end else context.now
-    return prefix, Selection(set_spec, start, end), 0
+    return prefix, Selection(set_spec, start, end), 0, None
 
 
 def _token(prefix: str, selection: Selection, cursor: int, last: records.Record,
-           context: Context) -> str:
-    state = {"p": prefix, "s": selection.set_spec, "c": cursor,
+           context: Context, total: int) -> str:
+    state = {"p": prefix, "s": selection.set_spec, "c": cursor, "n": total,
              "f": stamp(selection.start) if selection.start else None,
              "u": stamp(selection.end), "a": [stamp(last.datestamp), last.document],
              "e": stamp(context.now + TOKEN_LIFETIME)}
     return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
 
 
-def _read_token(token: str, context: Context) -> tuple[str, Selection, int]:
+def _read_token(token: str, context: Context) -> tuple[str, Selection, int, int | None]:
     try:
         state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         expires = _time(state["e"], end=False)[0]
         after = (_time(state["a"][0], end=False)[0], str(state["a"][1]))
         selection = Selection(state["s"], _time(state["f"], False)[0] if state["f"] else None,
                               _time(state["u"], False)[0], after)
-        prefix, cursor = state["p"], int(state["c"])
+        prefix, cursor, total = state["p"], int(state["c"]), int(state["n"])
     except (ValueError, KeyError, TypeError, IndexError, OAIError):
         raise OAIError("badResumptionToken", "this resumption token is not one of ours") from None
     if expires < context.now:
         raise OAIError("badResumptionToken", "this resumption token has expired")
     if prefix not in FORMATS:
         raise OAIError("badResumptionToken", "this resumption token is not one of ours")
-    return prefix, selection, cursor
+    return prefix, selection, cursor, total
 
 
 def _list(root, arguments, context: Context, with_metadata: bool) -> None:
-    prefix, selection, cursor = _selection(arguments, context)
+    prefix, selection, cursor, total = _selection(arguments, context)
     size = context.settings.oai_page_size
     page = records.list_records(context.store, context.ids, selection, size + 1)
     if not page and cursor == 0:
@@ -248,11 +249,13 @@ def _list(root, arguments, context: Context, with_metadata: bool) -> None:
             _append_record(node, record, prefix, context)
         else:
             _header(node, record)
-    total = records.count_records(context.store, context.ids,
-                                  Selection(selection.set_spec, selection.start, selection.end))
+    if total is None:  # counted once, at the start of a list
+        total = records.count_records(
+            context.store, context.ids,
+            Selection(selection.set_spec, selection.start, selection.end))
     more = len(page) > size
     token = _element(node, f"{{{OAI}}}resumptionToken",
-                     _token(prefix, selection, cursor + size, page[size - 1], context)
+                     _token(prefix, selection, cursor + size, page[size - 1], context, total)
                      if more else "", completeListSize=str(total), cursor=str(cursor))
     if more:
         token.set("expirationDate", stamp(context.now + TOKEN_LIFETIME))
@@ -273,16 +276,16 @@ def _append_record(parent, record: records.Record, prefix: str, context: Context
     if record.deleted:
         return
     thing = context.ids.parse_thing(record.identifier)
-    document = describe(context.store, context.settings, thing.kind, thing.key, per_page=50)
-    if document.status != 200:
-        return
     metadata = _element(node, f"{{{OAI}}}metadata")
-    if prefix == "rdf":
+    if prefix == "rdf":  # the full document, as dereferencing gives it
+        document = describe(context.store, context.settings, thing.kind, thing.key, per_page=50)
         metadata.append(ET.fromstring(document.graph.serialize(format="xml").encode()))
         return
+    graph = oai_dc.description(context.store, URIRef(record.identifier),
+                               URIRef(record.document))
     dc = _element(metadata, f"{{{OAI_DC}}}dc", **{
         f"{{{XSI}}}schemaLocation": f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"})
-    for name, value, language in oai_dc.elements(document.graph, URIRef(record.identifier),
+    for name, value, language in oai_dc.elements(graph, URIRef(record.identifier),
                                                  thing.kind):
         element = _element(dc, f"{{{DC}}}{name}", value)
         if language:
