@@ -75,4 +75,7 @@ def test_dumps_are_announced_with_size_and_checksum_and_hold_the_public_dataset(
     expected = Dataset()
     expected.parse(data=exported.getvalue(), format="nquads")
     assert len(dumped) == len(expected) > 300
+    void = description(client, "/.well-known/void")
+    triples = void.value(URIRef(BASE + ".well-known/void#dataset"), VOID.triples)
+    assert int(triples) == len(dumped)  # VoID counts what the dump holds
     assert client.get("/dumps/nothing.gz").status_code == 404

@@ -71,7 +71,8 @@ def describe(store: Store, settings: Settings, site: str, dumps: list[Dump]) -> 
     graph.add((catalog, DCAT.service, service))
     graph.add((catalog, FOAF.homepage, URIRef(site + "/")))
     # the dataset (VoID and DCAT)
-    size = queries.run(store, "dataset-size").rows[0]
+    sizes = queries.run(store, "public-size", metadata=store.metadata_graph).rows
+    triples = int(sizes[0]["triples"]) if sizes else 0
     for cls in (VOID.Dataset, DCAT.Dataset):
         graph.add((dataset, RDF.type, cls))
     _texts(graph, dataset, DCTERMS.title, "Base de connaissances carnet-kg",
@@ -86,7 +87,7 @@ def describe(store: Store, settings: Settings, site: str, dumps: list[Dump]) -> 
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(site + "/sparql")))
     graph.add((dataset, VOID.uriSpace, Literal(settings.base + "id/")))
     graph.add((dataset, VOID.rootResource, URIRef(site + "/")))
-    graph.add((dataset, VOID.triples, Literal(int(size["triples"]), datatype=XSD.integer)))
+    graph.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
     for vocabulary in (CKG, SKOS, DCTERMS, FOAF, SCHEMA):
         graph.add((dataset, VOID.vocabulary, URIRef(str(vocabulary))))
     for row in queries.run(store, "notebooks", lang=Literal("fr")).rows[:3]:
