@@ -160,3 +160,21 @@ def test_identify_and_post(server):
     assert identify.find(f"{OAI}granularity").text == "YYYY-MM-DDThh:mm:ssZ"
     earliest = identify.find(f"{OAI}earliestDatestamp").text
     assert len(earliest) == 20 and earliest.endswith("Z")
+
+
+def test_responses_follow_the_schema_structure(server):
+    """The element order and cardinalities of OAI-PMH.xsd for the parts we write (the XSD
+    itself cannot be fetched here)."""
+    identify = oai(server, verb="Identify").find(f"{OAI}Identify")
+    assert [child.tag[len(OAI):] for child in identify] == [
+        "repositoryName", "baseURL", "protocolVersion", "adminEmail", "earliestDatestamp",
+        "deletedRecord", "granularity"]
+    document = oai(server, verb="ListRecords", metadataPrefix="oai_dc", set="kind:term")
+    assert [c.tag[len(OAI):] for c in document] == ["responseDate", "request", "ListRecords"]
+    for record in document.find(f"{OAI}ListRecords").findall(f"{OAI}record"):
+        header = record.find(f"{OAI}header")
+        tags = [child.tag[len(OAI):] for child in header]
+        assert tags[:2] == ["identifier", "datestamp"] and set(tags[2:]) <= {"setSpec"}
+        assert [c.tag[len(OAI):] for c in record][:2] == ["header", "metadata"]
+        dc = record.find(f"{OAI}metadata")[0]
+        assert dc.tag == "{http://www.openarchives.org/OAI/2.0/oai_dc/}dc"
