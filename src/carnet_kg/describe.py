@@ -85,10 +85,11 @@ def _labels(store: Store, nodes: set[URIRef]) -> Graph:
     if not nodes:
         return labels
     values = " ".join(_iri(n) for n in sorted(nodes))
-    predicates = " ".join(f"<{p}>" for p in LABELS)
+    predicates = ", ".join(f"<{p}>" for p in LABELS)
+    # FILTER, not a second VALUES: Oxigraph would join all triples of those predicates
     result = store.query(
-        f"CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {predicates} }}"
-        " ?x ?p ?l }"
+        f"CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?l "
+        f"FILTER(?p IN ({predicates})) }}"
     )
     return result.graph
 

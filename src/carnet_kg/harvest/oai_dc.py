@@ -25,17 +25,17 @@ def description(store: Store, thing: URIRef, document: URIRef) -> Graph:
     """What Dublin Core needs of a resource: its graph, the notebooks holding it, and the
     labels of what it links to (cheaper than the full document of ``describe``)."""
     graph = store.graph(document)
-    for triple in store.query(
+    for triple in store.query(  # the bound pattern first: it selects a handful of nodes
         f"CONSTRUCT {{ ?nb <{CKG.hasMembership}> ?m . ?m <{CKG.member}> <{thing}> }} "
-        f"WHERE {{ ?nb <{CKG.hasMembership}> ?m . ?m <{CKG.member}> <{thing}> }}"
+        f"WHERE {{ ?m <{CKG.member}> <{thing}> . ?nb <{CKG.hasMembership}> ?m }}"
     ).graph:
         graph.add(triple)
     linked = " ".join(f"<{o}>" for o in set(graph.objects()) if isinstance(o, URIRef))
     if linked:
-        labels = " ".join(f"<{p}>" for p in (DCTERMS.title, SKOS.prefLabel, FOAF.name))
-        graph += store.query(
-            f"CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {linked} }} VALUES ?p {{ {labels} }}"
-            " ?x ?p ?l }").graph
+        labels = ", ".join(f"<{p}>" for p in (DCTERMS.title, SKOS.prefLabel, FOAF.name))
+        graph += store.query(  # FILTER, not VALUES ?p: see describe._labels
+            f"CONSTRUCT {{ ?x ?p ?l }} WHERE {{ VALUES ?x {{ {linked} }} ?x ?p ?l "
+            f"FILTER(?p IN ({labels})) }}").graph
     return graph
 
 
