@@ -138,6 +138,13 @@ def _schema_statements(graph: Graph) -> Graph:
     return added
 
 
+def status(store: Store, settings: Settings, kind: str, key: str) -> int:
+    """200 for a published resource, 410 for a withdrawn one, 404 otherwise (no document
+    is built: what ``/id/`` needs before it redirects)."""
+    metadata = _metadata(store, Identifiers(settings.base).document(kind, key))
+    return 404 if not metadata else 410 if "gone" in metadata else 200
+
+
 def describe(
     store: Store, settings: Settings, kind: str, key: str, page: int = 1, per_page: int = 100
 ) -> Document:

@@ -9,7 +9,7 @@ import re
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from .. import __version__, page_model
-from ..describe import Document, describe
+from ..describe import Document, describe, status
 from ..identifiers import KEY_PATTERN, KINDS, Identifiers
 from ..sparql.formats import BY_KEY, GRAPH_FORMATS
 from . import context
@@ -51,9 +51,9 @@ def thing(kind: str, key: str):
         return _not_acceptable()
     if not _valid(kind, key):
         return _missing(Document(404), fmt)
-    document = describe(context.store(), context.settings(), kind, key, per_page=1)
-    if document.status != 200:
-        return _missing(document, fmt)
+    found = status(context.store(), context.settings(), kind, key)
+    if found != 200:
+        return _missing(Document(found), fmt)
     target = f"/doc/{kind}/{key}" if fmt == "html" else f"/doc/{kind}/{key}.{EXTENSION_OF[fmt]}"
     response = redirect(target, code=303)
     response.vary.add("Accept")
