@@ -165,7 +165,7 @@ def describe(
     graph += _labels(store, {n for n in linked if isinstance(n, URIRef) and n != thing})
     graph += _schema_statements(graph)
     licence = graph.value(thing, DCTERMS.license) or DEFAULT_LICENCE
-    dataset = URIRef(f"{settings.base}.well-known/void#dataset")  # as web/void.dataset_iri
+    dataset = ids.dataset
     graph.add((document, RDF.type, FOAF.Document))
     graph.add((document, FOAF.primaryTopic, thing))
     graph.add((document, DCTERMS.license, licence))

@@ -70,6 +70,18 @@ class Identifiers:
         thing = self.parse_thing(iri)
         return self.thing(thing.kind, thing.key) if thing else None
 
+    @property
+    def dataset(self) -> URIRef:
+        """The dataset's IRI: VoID/DCAT describe it, documents say ``void:inDataset`` it."""
+        return URIRef(f"{self.base}.well-known/void#dataset")
+
+    def thing_of_document(self, document: str) -> URIRef | None:
+        """``…/doc/note/x`` → ``…/id/note/x``; None for other graphs."""
+        prefix = f"{self.base}doc/"
+        if not str(document).startswith(prefix):
+            return None
+        return self.owner(f"{self.base}id/{str(document)[len(prefix):]}")
+
     def document_of(self, thing_iri: str) -> URIRef:
         thing = self.parse_thing(thing_iri)
         if thing is None:

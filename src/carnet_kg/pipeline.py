@@ -312,7 +312,7 @@ def _scrub_links(
         if name in written or name == ids.metadata_graph:
             continue
         graph = store.graph(name)
-        thing = _thing_of_document(ids, name)
+        thing = ids.thing_of_document(name)
         if thing is None:
             kept, _ = policy.filter_external(graph)
         elif not policy.decide(thing, graph):
@@ -324,10 +324,4 @@ def _scrub_links(
         writes.append(GraphWrite(name, kept, tuple(sorted(labels))))
     return writes, cascaded
 
-
-def _thing_of_document(ids: Identifiers, name: URIRef) -> URIRef | None:
-    prefix = f"{ids.base}doc/"
-    if not str(name).startswith(prefix):
-        return None
-    return ids.owner(f"{ids.base}id/{str(name)[len(prefix):]}")
 

@@ -9,6 +9,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .. import queries
 from ..config import Settings
+from ..identifiers import Identifiers
 from ..namespaces import CKG, SCHEMA, VOID, bind_prefixes
 from ..store import Store
 from .dumps import Dump
@@ -17,10 +18,6 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
             SKOS.relatedMatch)
 LICENCE = URIRef("http://creativecommons.org/licenses/by/4.0/")
-
-
-def dataset_iri(base: str) -> URIRef:
-    return URIRef(f"{base}.well-known/void#dataset")
 
 
 def _texts(graph: Graph, node, prop, fr: str, en: str) -> None:
@@ -54,7 +51,7 @@ def describe(store: Store, settings: Settings, site: str, dumps: list[Dump]) -> 
     bind_prefixes(graph)
     graph.bind("dcat", DCAT)
     graph.bind("spdx", SPDX)
-    dataset = dataset_iri(settings.base)
+    dataset = Identifiers(settings.base).dataset
     catalog = URIRef(f"{settings.base}catalog#catalog")
     service = URIRef(f"{settings.base}sparql#service")
     publisher = URIRef(f"{settings.base}catalog#publisher")

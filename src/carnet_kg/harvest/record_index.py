@@ -48,7 +48,7 @@ class RecordIndex:
         records, documents = [], {}
         for row in rows:
             document = str(row["doc"])
-            thing = ids.owner(f"{ids.base}id/{document[len(ids.base) + 4:]}")
+            thing = ids.thing_of_document(document)
             if thing is None:
                 continue
             documents[str(thing)] = document

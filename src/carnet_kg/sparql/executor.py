@@ -29,8 +29,6 @@ class QueryTimeout(Exception):
 class InlineExecutor:
     """Runs queries in the caller's thread on an open pyoxigraph store (no time limit)."""
 
-    hard_timeout = False
-
     def __init__(self, store: ox.Store) -> None:
         self._store = store
         self.generation = 0
@@ -63,8 +61,6 @@ class _Worker:
 
 class ProcessExecutor:
     """A fixed number of worker processes; each query takes one, or waits for one."""
-
-    hard_timeout = True
 
     def __init__(self, store_path: str, workers: int, memory_mb: int = 0) -> None:
         self._context = multiprocessing.get_context("spawn")

@@ -6,6 +6,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from ..config import Settings
+from ..identifiers import Identifiers
 from ..namespaces import VOID, bind_prefixes
 from .formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -41,7 +42,7 @@ def describe(endpoint: str, void_iri: str, settings: Settings) -> Graph:
         graph.add((service, SD.feature, SD.BasicFederatedQuery))
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
         graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.key]))
-    dataset, default = URIRef(f"{settings.base}.well-known/void#dataset"), BNode()
+    dataset, default = Identifiers(settings.base).dataset, BNode()
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, RDF.type, VOID.Dataset))

@@ -20,11 +20,6 @@ def void_iri() -> str:
     return request.host_url.rstrip("/") + url_for("void.description")
 
 
-def dataset_iri(base: str) -> str:
-    """The dataset's canonical IRI (documents say ``void:inDataset`` it)."""
-    return str(description.dataset_iri(base))
-
-
 def _dumps_folder() -> Path:
     path = getattr(context.store(), "path", None)
     if path:
