@@ -63,3 +63,43 @@ def running_server(folder: Path, settings: dict[str, str] | None = None,
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def oxigraph_program() -> str:
+    """The `oxigraph` command of the test extra (beside this Python), else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.is_file():
+        return str(beside)
+    from .requirements import require_program
+
+    return require_program("oxigraph", "pip install oxigraph (the test extra)")
+
+
+@contextlib.contextmanager
+def running_oxigraph(folder: Path, data: Path | None = None) -> Iterator[str]:
+    """A real `oxigraph serve` on a free loopback port (``data`` loaded first); yields its
+    base URL (``/query``, ``/update``, ``/store``)."""
+    program = oxigraph_program()
+    location = folder / "oxigraph"
+    if data is not None:
+        subprocess.run([program, "load", "--location", str(location), "--file", str(data)],
+                       check=True, capture_output=True, timeout=120)
+    port = free_port()
+    process = subprocess.Popen([program, "serve", "--location", str(location), "--bind",
+                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("oxigraph serve did not start")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -36,9 +36,9 @@ def run(tmp_path: Path):
 def test_load_prints_what_it_did(run):
     result = run("load", str(SAMPLE))
     assert result.returncode == 0, result.stderr
-    assert "read 7 file(s)" in result.stdout
+    assert "read 8 file(s)" in result.stdout
     assert "withheld 5 non-public" in result.stdout
-    assert "reading: 7/7" in result.stderr  # progress, plain lines off a terminal
+    assert "reading: 8/8" in result.stderr  # progress, plain lines off a terminal
 
 
 def test_load_of_broken_file_fails_and_writes_nothing(run, tmp_path):

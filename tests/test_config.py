@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import platform
+
 import pytest
 
-from carnet_kg.config import ConfigError, load_settings
+from carnet_kg.config import ConfigError, Settings, load_settings
+from carnet_kg.memory import limit_arenas
 
 
 def test_defaults():
@@ -33,3 +36,12 @@ def test_unknown_setting_in_toml_is_named(tmp_path):
 def test_bad_base_is_refused():
     with pytest.raises(ConfigError, match="base"):
         load_settings({"CARNET_KG_BASE": "not-an-iri"})
+
+
+def test_malloc_arenas_setting_caps_glibc_arenas():
+    assert load_settings({"CARNET_KG_MALLOC_ARENAS": "4"}).malloc_arenas == 4
+    with pytest.raises(ConfigError, match="malloc_arenas"):
+        load_settings({"CARNET_KG_MALLOC_ARENAS": "-1"})
+    assert limit_arenas(0) is False  # 0 keeps glibc's default: nothing is called
+    if platform.libc_ver()[0] == "glibc":
+        assert limit_arenas(Settings().malloc_arenas) is True

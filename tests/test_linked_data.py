@@ -215,7 +215,7 @@ def test_term_page_shows_labels_per_language_and_mappings_as_links_out(settings,
 <id/term/essai> a ckg:Term, skos:Concept ;
     skos:prefLabel "essai"@fr, "trial"@en ; skos:altLabel "test"@fr ;
     skos:definition "Un terme pour le test."@fr ;
-    skos:exactMatch <http://www.wikidata.org/entity/Q0000001> ;
+    skos:exactMatch <http://www.wikidata.org/entity/Q1000001> ;
     ckg:visibility ckg:Public ;
     dcterms:license <http://creativecommons.org/licenses/by/4.0/> ;
     dcterms:issued "2024-01-01T10:00:00Z"^^xsd:dateTime ;
@@ -225,5 +225,5 @@ def test_term_page_shows_labels_per_language_and_mappings_as_links_out(settings,
     page = client.get("/doc/term/essai.html").get_data(as_text=True).split("<main", 1)[1]
     assert "essai" in page and "trial" in page and "test (fr)" in page
     assert "Un terme pour le test." in page
-    assert 'href="http://www.wikidata.org/entity/Q0000001" rel="external"' in page
+    assert 'href="http://www.wikidata.org/entity/Q1000001" rel="external"' in page
     assert "Wikidata" in page

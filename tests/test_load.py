@@ -36,11 +36,11 @@ def all_iris(store) -> set[str]:
 
 def test_sample_loads_and_reports_counts(settings, store):
     report = pipeline.load([SAMPLE], settings, store)
-    assert report.files == 7
+    assert report.files == 8  # seven Turtle files and the SSSOM mapping set
     assert report.withheld_by_kind == {"note": 3, "notebook": 1, "category": 1}
     assert report.dropped_links >= 3  # 4.5 → private note, membership, KB → private notebook
     assert report.published == report.resources - 5
-    assert report.written == report.published
+    assert report.written == report.published + report.external_graphs  # the mapping set
     assert "withheld 5 non-public (1 category, 3 note, 1 notebook)" in report.summary()
     assert "brouillon" not in report.summary()
 
@@ -124,7 +124,7 @@ def test_wrong_type_for_kind_is_a_violation(settings, store, tmp_path):
 def test_reload_is_idempotent(settings, loaded_store):
     report = pipeline.load([SAMPLE], settings, loaded_store)
     assert report.written == 0
-    assert report.unchanged == report.published
+    assert report.unchanged == report.published + report.external_graphs
 
 
 def test_changed_resource_gets_a_new_revision(settings, store, tmp_path):

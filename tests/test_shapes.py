@@ -99,6 +99,17 @@ PREF_LABEL = (
 ISSUED_VALUE = f'"2023-12-06T10:18:00-05:00"^^<{XSD}dateTime>'
 
 
+def mapping_message(prop: str) -> tuple[str, str]:
+    return (
+        f"A mapping ({prop}) must be an http(s) IRI of an external concept, in the identifier "
+        "form of its vocabulary when it is a known one, and not a term of ours (use "
+        "skos:broader / related inside the lexicon).",
+        f"Un alignement ({prop}) doit être une IRI http(s) d'un concept externe, sous la forme "
+        "d'identifiant de son vocabulaire s'il est connu, et non un terme du lexique (utiliser "
+        "skos:broader / related à l'intérieur du lexique).",
+    )
+
+
 def one(focus, path, value, messages) -> list[Expected]:
     return [Expected(focus, path, value, *messages)]
 
@@ -190,9 +201,21 @@ EXPECTED: dict[str, list[Expected]] = {
             "externe, utiliser skos:broadMatch.",
         )),
     "term-mapping-not-an-iri": one(
-        TERM, "skos:closeMatch", '"https://www.wikidata.org/wiki/Q484105"', (
-            "A mapping (skos:closeMatch) must be an http(s) IRI of an external concept.",
-            "Un alignement (skos:closeMatch) doit être une IRI http(s) d'un concept externe.",
+        TERM, "skos:closeMatch", '"https://www.wikidata.org/wiki/Q484105"',
+        mapping_message("skos:closeMatch")),
+    "term-mapping-wikidata-page": one(
+        TERM, "skos:exactMatch", "https://www.wikidata.org/wiki/Q484105",
+        mapping_message("skos:exactMatch")),
+    "term-mapping-own-term": one(
+        TERM, "skos:closeMatch", BASE + "id/term/u", mapping_message("skos:closeMatch")),
+    "person-sameas-bad-orcid": one(
+        BASE + "id/person/p", "schema:sameAs", "https://orcid.org/0000-0002-1825-009", (
+            "An identity link (schema:sameAs) must be an http(s) IRI of an external record "
+            "(ORCID, IdRef, Wikidata…), in the identifier form of its vocabulary when it is a "
+            "known one.",
+            "Un lien d'identité (schema:sameAs) doit être une IRI http(s) d'une notice externe "
+            "(ORCID, IdRef, Wikidata…), sous la forme d'identifiant de son vocabulaire s'il est "
+            "connu.",
         )),
     "term-exact-and-broad-match": one(
         TERM, "skos:exactMatch", "http://www.wikidata.org/entity/Q484105", (
@@ -259,9 +282,11 @@ EXPECTED: dict[str, list[Expected]] = {
     "person-closed-typo": one(
         BASE + "id/person/p", "foaf:homePage", "https://example.com/camille", (
             "This property is not allowed on a person (a typo?): a person uses only foaf:name, "
-            "foaf:homepage and org:memberOf.",
+            "foaf:homepage, org:memberOf and mappings (schema:sameAs, SKOS mapping "
+            "properties).",
             "Cette propriété n'est pas admise sur une personne (faute de frappe ?) : une "
-            "personne n'utilise que foaf:name, foaf:homepage et org:memberOf.",
+            "personne n'utilise que foaf:name, foaf:homepage, org:memberOf et des alignements "
+            "(schema:sameAs, propriétés d'alignement SKOS).",
         )),
 }
 

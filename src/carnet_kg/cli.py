@@ -13,8 +13,14 @@ from rdflib.query import Result
 
 from . import pipeline, queries
 from .config import ConfigError, Settings, load_settings
+from .identifiers import Identifiers
 from .ingest import IngestError
+from .ingest.rdf_files import MAPPING_SUFFIX
+from .linking import candidates, mapping_graph, matching, sssom, workflow
+from .linking.remote import RemoteError, RemoteVocabulary
+from .memory import limit_arenas
 from .namespaces import bind_prefixes, compact
+from .progress import Progress
 from .store import QueryResult, QuerySyntaxError, Store, StoreError, open_store
 
 NUMERIC_TYPES = {XSD.integer, XSD.decimal, XSD.double, XSD.boolean}
@@ -207,22 +213,122 @@ def stats(obj: Context) -> None:
 @main.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-@click.option("--format", "fmt", type=click.Choice(["nquads", "trig"]), default="nquads")
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig", "sssom"]),
+              default="nquads", help="sssom: a mapping set as SSSOM/TSV, with provenance.")
 @click.option("--include-metadata", is_flag=True, help="Also write the metadata graph.")
+@click.option("--mapping-set", help="With --format sssom: which set (when there are several).")
 @click.pass_obj
-def export(obj: Context, output: Path | None, fmt: str, include_metadata: bool) -> None:
-    """Write the whole store (one named graph per resource) as N-Quads or TriG."""
+def export(obj: Context, output: Path | None, fmt: str, include_metadata: bool,
+           mapping_set: str | None) -> None:
+    """Write the whole store (one named graph per resource) as N-Quads or TriG, or a mapping
+    set as SSSOM/TSV."""
     with _store(obj.settings, read_only=True, must_exist=True) as store:
-        if output is None:
-            store.dump(sys.stdout.buffer, fmt, include_metadata)
-            sys.stdout.flush()
-            return
         try:
-            with output.open("wb") as handle:
-                store.dump(handle, fmt, include_metadata)
+            if fmt == "sssom":
+                chosen = _mapping_set(store, mapping_set)
+                with _text_output(output) as handle:
+                    sssom.write(chosen, handle)
+                click.echo(f"{len(chosen.mappings)} mapping(s) of {chosen.mapping_set_id}",
+                           err=True)
+            elif output is None:
+                store.dump(sys.stdout.buffer, fmt, include_metadata)
+                sys.stdout.flush()
+                return
+            else:
+                with output.open("wb") as handle:
+                    store.dump(handle, fmt, include_metadata)
         except OSError as error:
             raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
-        click.echo(f"wrote {output}", err=True)
+        if output is not None:
+            click.echo(f"wrote {output}", err=True)
+
+
+def _mapping_set(store: Store, wanted: str | None) -> sssom.MappingSet:
+    found = mapping_graph.mapping_sets(store)
+    if wanted is not None and wanted not in found:
+        raise click.ClickException(f"no mapping set {wanted}; the store has: "
+                                   + (", ".join(sorted(found)) or "none"))
+    if wanted is None and len(found) != 1:
+        raise click.ClickException("the store has " + (
+            f"{len(found)} mapping sets: choose one with --mapping-set ("
+            + ", ".join(sorted(found)) + ")" if found else "no mapping set"))
+    return found[wanted] if wanted else next(iter(found.values()))
+
+
+@contextmanager
+def _text_output(output: Path | None):
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@main.command()
+@click.option("--vocabulary", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A SKOS vocabulary file (any RDF syntax) to match against.")
+@click.option("--endpoint", help="A SPARQL endpoint URL to match against (Wikidata-like).")
+@click.option("--output", "-o", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The SSSOM/TSV file of candidates to write (…sssom.tsv).")
+@click.option("--kind", "kinds", multiple=True, default=("term",), show_default=True,
+              type=click.Choice(sorted(candidates.KIND_CLASSES)),
+              help="What of ours to match (repeat for several).")
+@click.option("--threshold", default=0.75, show_default=True, type=click.FloatRange(0, 1),
+              help="Lowest score proposed.")
+@click.option("--limit", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="Candidates proposed per resource.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("var/link-cache"), show_default=True,
+              help="Where answers of --endpoint are kept, so a rerun asks nothing again.")
+@click.option("--timeout", default=20.0, show_default=True, type=float,
+              help="Seconds per request to --endpoint.")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 10),
+              help="Retries (with back-off) of a failed request to --endpoint.")
+@click.pass_obj
+def link(obj: Context, vocabulary: Path | None, endpoint: str | None, output: Path,
+         kinds: tuple[str, ...], threshold: float, limit: int, cache: Path, timeout: float,
+         retries: int) -> None:
+    """Propose mappings of our terms (people, organisations…) to an external vocabulary, as an
+    SSSOM file to review; nothing is published until a reviewed file is loaded."""
+    if (vocabulary is None) == (endpoint is None):
+        raise click.UsageError("give one of --vocabulary FILE or --endpoint URL")
+    if not output.name.endswith(MAPPING_SUFFIX):
+        raise click.UsageError(f"--output must end with {MAPPING_SUFFIX} (load reads it so)")
+    with _store(obj.settings, read_only=True, must_exist=True) as store:
+        items = candidates.ours(store, list(kinds))
+    remote = None
+    if vocabulary is not None:
+        try:
+            concepts = candidates.from_vocabulary_file(vocabulary)
+        except IngestError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{len(concepts)} labelled concept(s) in {vocabulary}", err=True)
+        index = matching.Index(concepts)
+        candidates_of = index.candidates
+    else:
+        remote = RemoteVocabulary(endpoint, cache, timeout, retries)
+        candidates_of = remote.candidates
+    progress = Progress("matching", len(items))
+    try:
+        proposals = workflow.propose(items, candidates_of, threshold, limit, progress.advance)
+    except RemoteError as error:
+        raise click.ClickException(str(error)) from error
+    progress.done()
+    chosen = workflow.mapping_set(proposals, Identifiers(obj.settings.base),
+                                  str(vocabulary or endpoint))
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            sssom.write(chosen, handle)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
+    matched = len({p.ours.iri for p in proposals})
+    click.echo(f"{len(items)} resource(s) compared; {len(proposals)} candidate(s) for "
+               f"{matched} of them written to {output} (to review: fill reviewer_label)")
+    if remote is not None:
+        click.echo(f"{remote.asked} request(s) to {endpoint}, {remote.cached} answered from "
+                   f"the cache {cache}")
 
 
 @main.command()
@@ -246,6 +352,7 @@ def serve(obj: Context, host: str, port: int, threads: int) -> None:
                 raise click.ClickException(f"the bundled sample does not load: {error}") from error
             click.echo(report.summary())
         app = create_app(settings, store)
+        limit_arenas(settings.malloc_arenas)  # before waitress starts its threads
         click.echo(f"serving {settings.base} on http://{host}:{port}/ (Ctrl-C stops)")
         waitress.serve(app, host=host, port=port, threads=threads, ident="carnet-kg")
 

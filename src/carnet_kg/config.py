@@ -26,6 +26,7 @@ NUMBERS = [
     ("client_query_limit", int, 0),
     ("trusted_proxies", int, 0),
     ("oai_page_size", int, 1),
+    ("malloc_arenas", int, 0),
 ]
 
 
@@ -58,6 +59,7 @@ class Settings:
     publisher: str = "carnet-kg"  # who publishes the dataset (VoID / DCAT)
     oai_page_size: int = 100  # records per OAI-PMH page (then a resumption token)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers count
+    malloc_arenas: int = 2  # glibc malloc arenas of the server (memory.py); 0: glibc default
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")):

@@ -12,6 +12,9 @@ SIOC = Namespace("http://rdfs.org/sioc/ns#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+PAV = Namespace("http://purl.org/pav/")
 
 PREFIXES: dict[str, str] = {
     "ckg": str(CKG),
@@ -30,11 +33,14 @@ PREFIXES: dict[str, str] = {
     "vann": str(VANN),
     "void": str(VOID),
     "sh": str(SH),
+    "sssom": str(SSSOM),
+    "semapv": str(SEMAPV),
+    "pav": str(PAV),
 }
 
 __all__ = [
-    "CKG", "CKG_ONTOLOGY", "DCMITYPE", "DCTERMS", "FOAF", "ORG", "OWL", "PREFIXES", "PROV", "RDF",
-    "RDFS", "SCHEMA", "SH", "SIOC", "SKOS", "VANN", "VOID", "XSD",
+    "CKG", "CKG_ONTOLOGY", "DCMITYPE", "DCTERMS", "FOAF", "ORG", "OWL", "PAV", "PREFIXES", "PROV",
+    "RDF", "RDFS", "SCHEMA", "SEMAPV", "SH", "SIOC", "SKOS", "SSSOM", "VANN", "VOID", "XSD",
 ]
 
 

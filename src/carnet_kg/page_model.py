@@ -13,12 +13,13 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 
 from . import i18n, queries
 from .describe import HYDRA, LABELS, Document
 from .identifiers import Identifiers
-from .namespaces import CKG, SCHEMA, compact
+from .linking.vocabularies import VOCABULARIES, vocabulary_of
+from .namespaces import CKG, SCHEMA, SSSOM, compact
 from .store import Store
 from .validation import ontology_graph
 
@@ -44,18 +45,14 @@ EXTERNAL_PROPERTY_LABELS = {
     RDF.type: {"fr": "Type", "en": "Type"},
 }
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
-            SKOS.relatedMatch)
-VOCABULARIES = {
-    "http://www.wikidata.org/entity/": "Wikidata",
-    "https://www.wikidata.org/wiki/": "Wikidata",
-    "http://vocabularies.unesco.org/thesaurus/": "UNESCO",
-    "https://vocabularies.unesco.org/thesaurus/": "UNESCO",
-    "http://data.bnf.fr/ark:/12148/": "RAMEAU",
-    "https://data.bnf.fr/ark:/12148/": "RAMEAU",
-    "http://eurovoc.europa.eu/": "EuroVoc",
-    "https://loterre.istex.fr/": "Loterre",
-    "https://orcid.org/": "ORCID",
-    "https://www.idref.fr/": "IdRef",
+            SKOS.relatedMatch, SCHEMA.sameAs)
+MAPPING_LABELS = {
+    SKOS.exactMatch: {"fr": "équivalence exacte", "en": "exact match"},
+    SKOS.closeMatch: {"fr": "équivalence proche", "en": "close match"},
+    SKOS.broadMatch: {"fr": "correspondance générique", "en": "broader match"},
+    SKOS.narrowMatch: {"fr": "correspondance spécifique", "en": "narrower match"},
+    SKOS.relatedMatch: {"fr": "correspondance associée", "en": "related match"},
+    SCHEMA.sameAs: {"fr": "même entité", "en": "same as"},
 }
 HIDDEN = {RDF.type, CKG.body, CKG.hasMembership, DCTERMS.title, SKOS.prefLabel, FOAF.name}
 HIDDEN_NAMESPACES = (str(SCHEMA),)
@@ -67,6 +64,16 @@ class Link:
     href: str | None
     label: str
     external: bool = False
+
+
+@dataclass
+class MappingLink:
+    """An outbound mapping: the target, its vocabulary, the relation, and who reviewed it."""
+
+    link: Link
+    vocabulary: str
+    relation: str
+    provenance: str | None
 
 
 @dataclass
@@ -98,7 +105,7 @@ class Page:
     backlinks: list[Row]
     memberships: list[Membership]
     contents: list[tuple[str, list[tuple[str | None, Link]]]]  # notebook TOC by category
-    mappings: list[Link]
+    mappings: list[MappingLink]
     labels: list[tuple[str, str]]  # a term's preferred labels: (language, label)
     alt_labels: list[str]
     next_page: int | None
@@ -158,10 +165,53 @@ def _link(ids: Identifiers, graph: Graph, node, lang: str) -> Link | str:
 
 def _external_label(graph: Graph, node: URIRef, lang: str) -> str:
     label = label_of(graph, node, lang)
-    for prefix, name in VOCABULARIES.items():
-        if str(node).startswith(prefix):
-            return f"{name} : {label}" if lang == "fr" else f"{name}: {label}"
-    return label
+    vocabulary = vocabulary_of(str(node))
+    if vocabulary not in VOCABULARIES:  # a licence, a home page: the label says enough
+        return label
+    return f"{vocabulary.name} : {label}" if lang == "fr" else f"{vocabulary.name}: {label}"
+
+
+def _record(graph: Graph, thing, prop, target):
+    """The SSSOM record of a mapping statement, if it has one."""
+    for record in graph.subjects(OWL.annotatedTarget, target):
+        if (record, OWL.annotatedSource, thing) in graph and \
+                (record, OWL.annotatedProperty, prop) in graph:
+            return record
+    return None
+
+
+def _provenance(graph: Graph, record, lang: str) -> str | None:
+    """"reviewed by …, date, confidence …" from a mapping's SSSOM record."""
+    if record is None:
+        return None
+    parts = []
+    reviewer = graph.value(record, SSSOM.reviewer_label) or graph.value(
+        record, SSSOM.reviewer_id)
+    if reviewer is not None:
+        parts.append(("revu par " if lang == "fr" else "reviewed by ") + str(reviewer))
+    when = graph.value(record, SSSOM.mapping_date)
+    if isinstance(when, Literal) and isinstance(when.toPython(), date):
+        parts.append(i18n.format_datetime(when.toPython(), lang))
+    confidence = graph.value(record, SSSOM.confidence)
+    if confidence is not None:
+        parts.append(("confiance " if lang == "fr" else "confidence ") + str(confidence))
+    return ", ".join(parts) or None
+
+
+def _mappings(graph: Graph, thing, lang: str) -> list[MappingLink]:
+    found = []
+    for prop in MAPPINGS:
+        for target in sorted(graph.objects(thing, prop)):
+            if not isinstance(target, URIRef):
+                continue
+            record = _record(graph, thing, prop, target)
+            named = graph.value(record, SSSOM.object_label) if record is not None else None
+            label = str(named) if named is not None else label_of(graph, target, lang)
+            found.append(MappingLink(
+                Link(str(target), label, external=True), vocabulary_of(str(target)).name,
+                MAPPING_LABELS[prop][lang if lang in ("fr", "en") else "en"],
+                _provenance(graph, record, lang)))
+    return found
 
 
 def render_markdown(text: str) -> str:
@@ -188,7 +238,7 @@ def _rows(ids, graph, thing, lang) -> list[Row]:
 def _backlink_rows(ids, graph, thing, lang) -> list[Row]:
     rows: dict[URIRef, Row] = {}
     for subject, prop in graph.subject_predicates(thing):
-        if subject == thing or prop in (CKG.member, FOAF.primaryTopic) or \
+        if subject == thing or prop in (CKG.member, FOAF.primaryTopic, OWL.annotatedSource) or \
                 str(prop).startswith(HIDDEN_NAMESPACES):
             continue
         row = rows.setdefault(prop, Row(property_label(prop, lang)))
@@ -265,7 +315,7 @@ def build(store: Store, ids: Identifiers, document: Document, kind: str, key: st
         memberships=_memberships(store, ids, graph, thing, lang) if kind in ("note", "term")
         else [],
         contents=_contents(ids, graph, thing, lang) if kind == "notebook" else [],
-        mappings=[_link(ids, graph, o, lang) for p in MAPPINGS for o in graph.objects(thing, p)],
+        mappings=_mappings(graph, thing, lang),
         labels=sorted((v.language or "", str(v)) for v in graph.objects(thing, SKOS.prefLabel)),
         alt_labels=sorted(f"{v} ({v.language})" if v.language else str(v)
                           for v in graph.objects(thing, SKOS.altLabel)),

@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 from .config import Settings
 from .identifiers import Identifiers
 from .ingest import ResourceSplit, SourceFile, read_sources, split_resources
-from .ingest.rdf_files import list_sources
+from .ingest.rdf_files import MAPPING_SUFFIX, IngestError, list_sources
 from .namespaces import CKG, compact
 from .policy import PublishPolicy
 from .progress import Progress, Silent
@@ -173,6 +173,19 @@ def _batch_nodes(split: ResourceSplit) -> set:
     return nodes
 
 
+def _refuse_mappings_alone(split: ResourceSplit) -> None:
+    """A mapping file adds to descriptions; loaded without them it would replace each mapped
+    resource by its mappings alone."""
+    for thing in sorted(split.resources):
+        labels = split.sources[thing]
+        if labels and all(label.lower().endswith(MAPPING_SUFFIX) for label in labels):
+            raise IngestError(
+                f"{', '.join(sorted(labels))}: maps <{thing}>, which no other file of this load "
+                "describes; load mapping files together with the data they map "
+                "(e.g. carnet-kg load data/)"
+            )
+
+
 def check(
     paths: list[str | Path],
     settings: Settings,
@@ -197,6 +210,7 @@ def check_sources(
     """Split and validate parsed sources; ``store`` gives the context of outside links."""
     ids = Identifiers(settings.base)
     split = split_resources(sources, ids)
+    _refuse_mappings_alone(split)
     data = split.merged()
     batch = _batch_nodes(split)
     data += _context(store, ids, _outside_targets(split, ids))

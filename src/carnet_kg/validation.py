@@ -122,7 +122,7 @@ def _violations(
     concerns: Callable[[object], bool],
 ) -> list[Violation]:
     found = []
-    for result in report.subjects(SH.resultSeverity, None):
+    for result in report.objects(None, SH.result):  # not the nested sh:detail results
         focus = report.value(result, SH.focusNode)
         if not concerns(focus):
             continue

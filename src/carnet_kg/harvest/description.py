@@ -4,19 +4,22 @@ and a DCAT catalogue (DCAT-AP 3 mandatory properties) in one graph, served at
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .. import queries
 from ..config import Settings
 from ..identifiers import Identifiers
-from ..namespaces import CKG, SCHEMA, VOID, bind_prefixes
+from ..linking.vocabularies import Vocabulary, vocabulary_of
+from ..namespaces import CKG, SCHEMA, VOID, bind_prefixes, compact
 from ..store import Store
 from .dumps import Dump
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
-            SKOS.relatedMatch)
+            SKOS.relatedMatch, SCHEMA.sameAs)
 LICENCE = URIRef("http://creativecommons.org/licenses/by/4.0/")
 
 
@@ -26,23 +29,32 @@ def _texts(graph: Graph, node, prop, fr: str, en: str) -> None:
 
 
 def _linksets(graph: Graph, store: Store, dataset: URIRef) -> None:
-    """One void:Linkset per mapping property and external namespace, with its count."""
+    """One void:Linkset per mapping predicate and target vocabulary, with its count: the
+    reviewed mappings (only those are published as statements)."""
     values = " ".join(f"<{p}>" for p in MAPPINGS)
     rows = store.query(
         f"SELECT ?p ?target WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?target }}").rows
-    counts: dict[tuple, int] = {}
+    counts: Counter[tuple[URIRef, str]] = Counter()
+    vocabularies: dict[str, Vocabulary] = {}
     for row in rows:
-        target = str(row["target"])
-        namespace = target[: max(target.rfind("/"), target.rfind("#")) + 1] or target
-        counts[(row["p"], namespace)] = counts.get((row["p"], namespace), 0) + 1
-    for index, ((predicate, namespace), count) in enumerate(sorted(counts.items())):
-        linkset = URIRef(f"{dataset}-links-{index + 1}")
+        vocabulary = vocabulary_of(str(row["target"]))
+        vocabularies[vocabulary.key] = vocabulary
+        counts[(row["p"], vocabulary.key)] += 1
+    for (predicate, key), count in sorted(counts.items()):
+        vocabulary = vocabularies[key]
+        target = URIRef(vocabulary.namespace)
+        linkset = URIRef(f"{dataset}-links-{key}-{predicate.split('#')[-1].split('/')[-1]}")
         graph.add((dataset, VOID.subset, linkset))
         graph.add((linkset, RDF.type, VOID.Linkset))
+        graph.add((linkset, DCTERMS.title, Literal(
+            f"{vocabulary.name} ({compact(str(predicate))})")))
         graph.add((linkset, VOID.linkPredicate, predicate))
         graph.add((linkset, VOID.subjectsTarget, dataset))
-        graph.add((linkset, VOID.objectsTarget, URIRef(namespace)))
+        graph.add((linkset, VOID.objectsTarget, target))
         graph.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
+        graph.add((target, RDF.type, VOID.Dataset))
+        graph.add((target, DCTERMS.title, Literal(vocabulary.name)))
+        graph.add((target, VOID.uriSpace, Literal(vocabulary.namespace)))
 
 
 def describe(store: Store, settings: Settings, site: str, dumps: list[Dump]) -> Graph:

@@ -1,4 +1,5 @@
-"""Read RDF files and folders in every syntax rdflib parses, keeping which file said what."""
+"""Read RDF files and folders in every syntax rdflib parses, keeping which file said what;
+SSSOM mapping sets (``*.sssom.tsv``) are read too, as the RDF they stand for."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from ..identifiers import Identifiers
 
 FORMATS: dict[str, str] = {
     ".ttl": "turtle",
@@ -23,6 +26,17 @@ FORMATS: dict[str, str] = {
     ".xml": "xml",
     ".n3": "n3",
 }
+
+
+MAPPING_SUFFIX = ".sssom.tsv"  # SSSOM mapping sets (linking.mapping_graph reads them)
+
+
+def is_mapping_file(path: Path) -> bool:
+    return path.name.lower().endswith(MAPPING_SUFFIX)
+
+
+def _readable(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS or is_mapping_file(path)
 
 
 # Characters RFC 3987 forbids in an IRI; parsers can still produce them through \u escapes, and
@@ -53,13 +67,13 @@ def _expand(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             yield from sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in FORMATS and p.is_file()
+                p for p in path.rglob("*") if _readable(p) and p.is_file()
             )
         elif path.is_file():
-            if path.suffix.lower() not in FORMATS:
+            if not _readable(path):
                 raise IngestError(
                     f"{path}: unknown RDF file extension {path.suffix!r}; "
-                    f"known: {', '.join(sorted(FORMATS))}"
+                    f"known: {', '.join(sorted(FORMATS))}, {MAPPING_SUFFIX}"
                 )
             yield path
         else:
@@ -83,6 +97,10 @@ def _problem(error: Exception) -> str:
 
 def read_file(path: Path, base: str) -> SourceFile:
     """Parse one file; relative IRIs resolve against ``base``. Raises IngestError."""
+    if is_mapping_file(path):
+        from ..linking.mapping_graph import read_mapping_file  # it builds on this module
+
+        return read_mapping_file(path, _display(path), Identifiers(base))
     dataset = Dataset()
     try:
         dataset.parse(str(path), format=FORMATS[path.suffix.lower()], publicID=base)

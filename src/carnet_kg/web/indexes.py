@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from rdflib import Literal
 
 from .. import i18n, queries
@@ -70,14 +70,20 @@ def lexicon():
     ids = Identifiers(context.settings().base)
     labels: dict = defaultdict(list)
     broader: dict = defaultdict(set)
+    mapped: set = set()
     for row in queries.run(context.store(), "terms").rows:
         labels[row["term"]].append(row["label"])
         if "broader" in row:
             broader[row["term"]].add(row["broader"])
+        if row["mapped"].toPython():
+            mapped.add(row["term"])
+    only_unmapped = "unmapped" in request.args  # curators: what is left to align
     label = {term: str(i18n.pick(values, lang())) for term, values in labels.items()}
     terms = sorted(label, key=lambda term: fold(label[term]))
     letters: dict[str, list] = defaultdict(list)
     for term in terms:
+        if only_unmapped and term in mapped:
+            continue
         letters[fold(label[term])[:1].upper()].append({"href": href(ids, term),
                                                        "label": label[term]})
     children: dict = defaultdict(list)
@@ -90,4 +96,6 @@ def lexicon():
                 "children": [tree(c, seen | {term}) for c in children[term] if c not in seen]}
 
     roots = [tree(term) for term in terms if not broader[term] & set(label)]
-    return render_template("lexicon.html", letters=sorted(letters.items()), roots=roots)
+    return render_template("lexicon.html", letters=sorted(letters.items()), roots=roots,
+                           only_unmapped=only_unmapped, unmapped=len(set(label) - mapped),
+                           total=len(label))

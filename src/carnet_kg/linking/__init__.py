@@ -1,0 +1,1 @@
+"""Links to external vocabularies: label matching, SSSOM mapping sets, the ``link`` workflow."""
