@@ -14,6 +14,7 @@ import re
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,15 @@ def fts_query(text: str) -> str | None:
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def title_query(words: Iterable[str], every: bool = False) -> str | None:
+    """Words as an FTS5 query on titles (labels and names included) alone, each one a word
+    prefix: any of them, or all of them with ``every`` (reconciliation, autocompletion)."""
+    quoted = ['"' + w.replace('"', '""') + '"*' for w in dict.fromkeys(words) if w]
+    if not quoted:
+        return None
+    return "title : (" + (" AND " if every else " OR ").join(quoted) + ")"
 
 
 class SearchIndex:
@@ -144,6 +154,21 @@ class SearchIndex:
                                                            else title_snippet))
                 for iri, kind, labels, text_snippet, title_snippet in rows]
         return Results(hits, total, kinds)
+
+    def lookup(self, query: str, kinds: Iterable[str], limit: int,
+               offset: int = 0) -> list[tuple[str, str]]:
+        """IRIs and kinds of the documents of ``kinds`` matching the FTS5 ``query``, best first
+        (BM25, ties by IRI): a cheap first cut before finer scoring."""
+        wanted = sorted(set(kinds))
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT iri, kind FROM documents WHERE documents MATCH ? AND kind IN ({marks}) "
+                "ORDER BY rank, iri LIMIT ? OFFSET ?", [query, *wanted, limit, offset]
+            ).fetchall()
+        return [(iri, kind) for iri, kind in rows]
 
 
 def _marked(snippet: str) -> str:
