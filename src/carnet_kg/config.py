@@ -7,6 +7,7 @@ Precedence, lowest first: built-in defaults, the TOML file (``$CARNET_KG_CONFIG`
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -28,6 +29,9 @@ NUMBERS = [
     ("oai_page_size", int, 1),
     ("malloc_arenas", int, 0),
 ]
+
+
+TOKEN_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class ConfigError(ValueError):
@@ -53,7 +57,8 @@ class Settings:
     query_memory_mb: int = 4096  # address space of a query worker; 0: no limit
     client_query_limit: int = 0  # queries one client may run at once; 0: workers - 1
     update_timeout: float = 30.0
-    write_token: str = ""
+    write_token: str = ""  # one token, named "write-token" in the history
+    write_tokens: str = ""  # several, named: "alice:TOKEN1,platform:TOKEN2"
     service_allow: str = ""  # comma-separated endpoint IRIs that SERVICE may call
     admin_email: str = "admin@example.org"  # OAI-PMH Identify: who runs this repository
     publisher: str = "carnet-kg"  # who publishes the dataset (VoID / DCAT)
@@ -75,10 +80,25 @@ class Settings:
             if value < minimum:
                 raise ConfigError(f"{name}: {value} is below the minimum {minimum}")
             object.__setattr__(self, name, value)
+        _ = self.tokens  # a malformed token list is an error at start, not at first write
 
     @property
     def queries_per_client(self) -> int:
         return self.client_query_limit or max(1, self.query_workers - 1)
+
+    @property
+    def tokens(self) -> dict[str, str]:
+        """Write tokens by name (the name attributes changes in the history)."""
+        found = {"write-token": self.write_token} if self.write_token else {}
+        entries = [e.strip() for e in self.write_tokens.split(",") if e.strip()]
+        for number, entry in enumerate(entries, start=1):
+            name, colon, token = (part.strip() for part in entry.partition(":"))
+            if not colon or not TOKEN_NAME.fullmatch(name) or not token:
+                # never echo the entry: it may be a token
+                raise ConfigError(f"write_tokens: entry {number} is not name:token (a name of "
+                                  "letters, digits, '.', '_' or '-', then a token)")
+            found[name] = token
+        return found
 
     @property
     def allowed_services(self) -> frozenset[str]:

@@ -45,6 +45,7 @@ class Document:
     checksum: str = ""
     modified: datetime | None = None
     next_page: int | None = None
+    revision: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -72,8 +73,8 @@ def _iri(node: URIRef) -> str:
 
 def _metadata(store: Store, document: URIRef) -> dict:
     rows = store.query(
-        f"SELECT ?sum ?modified ?gone WHERE {{ GRAPH {_iri(store.metadata_graph)} {{ "
-        f"{_iri(document)} <{DCTERMS.modified}> ?modified "
+        f"SELECT ?sum ?modified ?gone ?rev WHERE {{ GRAPH {_iri(store.metadata_graph)} {{ "
+        f"{_iri(document)} <{DCTERMS.modified}> ?modified ; <{CKG.revision}> ?rev "
         f"OPTIONAL {{ {_iri(document)} <{CKG.checksum}> ?sum }} "
         f"OPTIONAL {{ {_iri(document)} <{CKG.withdrawnAt}> ?gone }} }} }}"
     ).rows
@@ -156,7 +157,8 @@ def describe(
         return Document(404)
     if "gone" in metadata:
         return Document(410, thing=thing, document=document,
-                        modified=metadata["modified"].toPython())
+                        modified=metadata["modified"].toPython(),
+                        revision=int(metadata["rev"]))
     graph = store.graph(document)
     backlinks, more = _backlinks(store, thing, page, per_page)
     graph += backlinks
@@ -177,6 +179,7 @@ def describe(
     bind_prefixes(graph)
     graph.bind("hydra", HYDRA)
     return Document(200, graph, thing, document, str(metadata.get("sum", "")),
-                    metadata["modified"].toPython(), page + 1 if more else None)
+                    metadata["modified"].toPython(), page + 1 if more else None,
+                    int(metadata["rev"]))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from . import revisions
 from .config import Settings
 from .identifiers import Identifiers
 from .ingest import ResourceSplit, SourceFile, read_sources, split_resources
@@ -20,7 +21,7 @@ from .ingest.rdf_files import MAPPING_SUFFIX, IngestError, list_sources
 from .namespaces import CKG, compact
 from .policy import PublishPolicy
 from .progress import Progress, Silent
-from .store import GraphWrite, Store
+from .store import GraphWrite, Revision, Store
 from .validation import Report, Violation, validate
 
 EXPECTED_TYPES: dict[str, set[URIRef]] = {
@@ -51,6 +52,7 @@ class Checked:
     split: ResourceSplit
     report: Report
     files: int
+    history: list[Revision] = field(default_factory=list)  # from an export, to restore
 
 
 @dataclass
@@ -173,6 +175,19 @@ def _batch_nodes(split: ResourceSplit) -> set:
     return nodes
 
 
+def _history_of(sources: list[SourceFile], ids: Identifiers
+                ) -> tuple[list[SourceFile], list[Revision]]:
+    """Sources without the history graphs of an export, and the revisions those carried."""
+    graphs: dict[URIRef, Graph] = {}
+    kept = []
+    for source in sources:
+        plain = {n: g for n, g in source.graphs.items() if not revisions.is_history_graph(ids, n)}
+        graphs.update({n: g for n, g in source.graphs.items() if n not in plain})
+        kept.append(SourceFile(source.label, plain) if len(plain) < len(source.graphs)
+                    else source)
+    return kept, revisions.restored(graphs, ids) if graphs else []
+
+
 def _refuse_mappings_alone(split: ResourceSplit) -> None:
     """A mapping file adds to descriptions; loaded without them it would replace each mapped
     resource by its mappings alone."""
@@ -209,6 +224,7 @@ def check_sources(
 ) -> Checked:
     """Split and validate parsed sources; ``store`` gives the context of outside links."""
     ids = Identifiers(settings.base)
+    sources, history = _history_of(sources, ids)
     split = split_resources(sources, ids)
     _refuse_mappings_alone(split)
     data = split.merged()
@@ -221,7 +237,7 @@ def check_sources(
     if extra:
         report.violations = extra + report.violations
         report.conforms = False
-    return Checked(split, report, files)
+    return Checked(split, report, files, history)
 
 
 def load(
@@ -229,9 +245,10 @@ def load(
     settings: Settings,
     store: Store,
     out=None,
+    agent: str = "carnet-kg load",
 ) -> LoadReport:
     """Check ``paths`` and write the public part in one transaction. Raises LoadFailed."""
-    return publish(check(paths, settings, store, out), settings, store, out)
+    return publish(check(paths, settings, store, out), settings, store, out, agent=agent)
 
 
 class PolicyRefused(Exception):
@@ -246,12 +263,14 @@ def publish(
     removals: list[GraphWrite] = (),
     refuse_dropped_links: bool = False,
     context: Store | None = None,
+    agent: str = "carnet-kg",
 ) -> LoadReport:
     """Apply the policy to checked data and write it, with ``removals``, in one transaction.
 
     ``context`` (default: ``store``) is the state the policy judges links against;
     ``refuse_dropped_links`` makes a link to a non-public resource an error (PolicyRefused)
     instead of dropping it: SPARQL Update must not write half of what it was asked to.
+    ``agent`` is who the history attributes the change to (a write token's name, say).
     """
     if not checked.report.conforms:
         raise LoadFailed(checked.report)
@@ -281,7 +300,12 @@ def publish(
     if out:
         out.write(f"writing {len(writes) + len(withdrawals) + len(scrubbed)} graph(s) "
                   "in one transaction\n")
-    changed = store.write(writes + withdrawals + scrubbed + list(removals))
+    restoring = _restoring(checked.history, store, writes + withdrawals)
+    tombstones = _tombstones(restoring, writes + withdrawals)
+    changed = store.write(writes + withdrawals + scrubbed + list(removals) + tombstones,
+                          agent=agent)
+    if restoring:
+        store.history.restore(r for rows in restoring.values() for r in rows)
     store.withheld.update(withheld_types, set(outcome.published))
     changed_names = {w.name for w in changed}
     return LoadReport(
@@ -295,6 +319,60 @@ def publish(
         withheld_by_kind=outcome.withheld_by_kind,
         dropped_links=outcome.dropped_links,
         warnings=sum(1 for v in checked.report.violations if v.severity != "Violation"),
+    )
+
+
+def _restoring(history: list[Revision], store: Store, writes: list[GraphWrite]
+               ) -> dict[str, list[Revision]]:
+    """The exported revisions of graphs this store has never held (others keep their own
+    history), by graph; the writes of those graphs continue the exported numbering."""
+    if not history:
+        return {}
+    by_graph: dict[str, list[Revision]] = {}
+    for revision in history:
+        by_graph.setdefault(revision.graph, []).append(revision)
+    known = store.graph_states(URIRef(g) for g in by_graph)
+    restoring = {g: rows for g, rows in by_graph.items() if URIRef(g) not in known}
+    for write in writes:
+        rows = restoring.get(str(write.name))
+        if rows:
+            write.revision = rows[-1].revision
+    return restoring
+
+
+def _tombstones(restoring: dict[str, list[Revision]], writes: list[GraphWrite]
+                ) -> list[GraphWrite]:
+    """Graphs whose exported history ends withdrawn: their tombstones (410) come back too."""
+    written = {str(w.name) for w in writes}
+    return [GraphWrite(URIRef(graph), None, action=rows[-1].action, revision=rows[-1].revision)
+            for graph, rows in sorted(restoring.items())
+            if graph not in written and rows[-1].ntriples is None]
+
+
+def withdraw(
+    things: list[URIRef],
+    settings: Settings,
+    store: Store,
+    agent: str,
+    action: str = "deleted",
+) -> LoadReport:
+    """Remove published resources (a DELETE): their graphs become tombstones (410 Gone, a
+    deleted record for harvesters) and the links to them from other resources are dropped,
+    in one transaction. Their classes go to the withheld registry, like non-public ones."""
+    ids = Identifiers(settings.base)
+    gone = set(things)
+    policy = PublishPolicy(ids, {}, lambda t: t not in gone and store.has_resource(t))
+    types = {t: list(store.graph(ids.document_of(t)).objects(t, RDF.type)) for t in things}
+    removals = [GraphWrite(ids.document_of(t), None, action=action) for t in sorted(gone)]
+    scrubbed, cascaded = _scrub_links(store, ids, policy, gone, {w.name for w in removals})
+    changed = store.write(removals + scrubbed, agent=agent)
+    store.withheld.update({**types, **cascaded}, set())
+    names = {w.name for w in changed}
+    return LoadReport(
+        files=0, resources=len(gone), published=0, external_graphs=0,
+        written=sum(1 for w in scrubbed if w.name in names),
+        unchanged=0, withdrawn=sum(1 for w in removals if w.name in names) + len(cascaded),
+        withheld_by_kind=Counter(), dropped_links=0, warnings=0,
     )
 
 

@@ -106,6 +106,12 @@ def read_file(path: Path, base: str) -> SourceFile:
         dataset.parse(str(path), format=FORMATS[path.suffix.lower()], publicID=base)
     except Exception as error:  # rdflib parsers raise many unrelated types
         raise IngestError(f"{_display(path)}: not valid RDF: {_problem(error)}") from error
+    return relabelled(dataset, _display(path))
+
+
+def relabelled(dataset: Dataset, label: str) -> SourceFile:
+    """A parsed dataset as a source: its non-empty graphs, blank nodes relabelled, IRIs
+    checked. Raises IngestError."""
     graphs: dict[URIRef | None, Graph] = {}
     fresh: dict[BNode, BNode] = {}
     for graph in dataset.graphs():
@@ -116,9 +122,9 @@ def read_file(path: Path, base: str) -> SourceFile:
             name = None
         plain = graphs.setdefault(name, Graph())
         for triple in graph:
-            _check_iris(path, (*triple, name))
+            _check_iris(label, (*triple, name))
             plain.add(_relabel(triple, fresh))
-    return SourceFile(_display(path), graphs)
+    return SourceFile(label, graphs)
 
 
 def _relabel(triple: tuple, fresh: dict[BNode, BNode]) -> tuple:
@@ -127,13 +133,13 @@ def _relabel(triple: tuple, fresh: dict[BNode, BNode]) -> tuple:
     return tuple(fresh.setdefault(t, BNode()) if isinstance(t, BNode) else t for t in triple)
 
 
-def _check_iris(path: Path, terms: tuple) -> None:
+def _check_iris(label: str, terms: tuple) -> None:
     for term in terms:
         if isinstance(term, Literal) and term.datatype is not None:
             term = term.datatype
         if isinstance(term, URIRef) and FORBIDDEN_IN_IRI.search(term):
             raise IngestError(
-                f"{_display(path)}: invalid IRI {term!r}: spaces and the characters "
+                f"{label}: invalid IRI {term!r}: spaces and the characters "
                 '<>"{}|^`\\ are not allowed in IRIs'
             )
 

@@ -101,8 +101,10 @@ def apply_update(
     default_graphs: list[str],
     named_graphs: list[str],
     base_iri: str,
+    agent: str = "sparql-update",
 ) -> UpdateOutcome:
-    """Run an update with all of ``load``'s checks; raises UpdateRejected."""
+    """Run an update with all of ``load``'s checks; raises UpdateRejected. ``agent`` (the
+    write token's name) is who the history attributes the change to."""
     text = _prepare(text, default_graphs, named_graphs, settings)
     ids = Identifiers(settings.base)
     data = _snapshot(store, ids)
@@ -122,7 +124,7 @@ def apply_update(
     if not changed:
         return UpdateOutcome(0, 0, 0)
     try:
-        return _publish(store, settings, ids, scratch, before, after, changed)
+        return _publish(store, settings, ids, scratch, before, after, changed, agent)
     except IngestError as error:
         raise UpdateRejected(400, str(error).replace(f"{SOURCE_LABEL}: ", "")) from error
     except TypeError as error:  # a term rdflib cannot hold (an RDF 1.2 triple term)
@@ -167,7 +169,7 @@ def _descriptions(ids: Identifiers, triples: set, things: set[URIRef]) -> set:
     return chosen
 
 
-def _publish(store, settings, ids, scratch, before, after, changed) -> UpdateOutcome:
+def _publish(store, settings, ids, scratch, before, after, changed, agent) -> UpdateOutcome:
     things = _affected_things(ids, before, after, changed)
     default = ox.DefaultGraph()
     ours = _descriptions(ids, after.get(default, set()), things)
@@ -194,7 +196,7 @@ def _publish(store, settings, ids, scratch, before, after, changed) -> UpdateOut
     ]
     try:
         report = pipeline.publish(checked, settings, store, removals=removals,
-                                  refuse_dropped_links=True, context=context)
+                                  refuse_dropped_links=True, context=context, agent=agent)
     except pipeline.PolicyRefused as error:
         raise UpdateRejected(403, f"update refused: {error}") from error
     withheld = sum(report.withheld_by_kind.values())

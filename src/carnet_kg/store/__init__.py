@@ -6,23 +6,31 @@ from ..config import Settings
 from ..identifiers import Identifiers
 from .base import GraphWrite, QueryResult, QuerySyntaxError, Store, StoreError
 from .embedded import EmbeddedStore
+from .history import History, Revision
 from .withheld import WithheldRegistry
 
 
 def open_store(settings: Settings, read_only: bool = False) -> Store:
     """The store the settings name: ``memory`` or a folder for the embedded backend.
 
-    Its ``withheld`` registry is a file beside the store folder (``var/store.withheld.json``).
+    Its ``withheld`` registry and its ``history`` are files beside the store folder
+    (``var/store.withheld.json``, ``var/store.history.sqlite``); revisions a crash left
+    unconfirmed are settled against the store's metadata here.
     """
     metadata = Identifiers(settings.base).metadata_graph
     path = None if settings.in_memory else Path(settings.store)
     store = EmbeddedStore(path, metadata, read_only=read_only)
     registry = None if path is None else path.with_name(path.name + ".withheld.json")
     store.withheld = WithheldRegistry(registry)
+    if path is not None:
+        store.history.close()
+        store.history = History(path.with_name(path.name + ".history.sqlite"))
+        if not read_only:
+            store.history.reconcile(store.revisions_of)
     return store
 
 
 __all__ = [
-    "EmbeddedStore", "GraphWrite", "QueryResult", "QuerySyntaxError", "Store", "StoreError",
-    "WithheldRegistry", "open_store",
+    "EmbeddedStore", "GraphWrite", "History", "QueryResult", "QuerySyntaxError", "Revision",
+    "Store", "StoreError", "WithheldRegistry", "open_store",
 ]

@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, XSD
 from rdflib.term import Node
 
 from ..namespaces import CKG
+from .history import Revision
 
 
 class StoreError(Exception):
@@ -49,6 +50,8 @@ class GraphWrite:
     name: URIRef
     graph: Graph | None
     sources: tuple[str, ...] = ()
+    action: str | None = None  # for the history: "deleted" rather than "withdrawn", say
+    revision: int | None = None  # restoring an export: the revision the history reached
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,12 @@ class Store(ABC):
     """What every backend offers. Queries see the union of all named graphs as default graph."""
 
     def __init__(self, metadata_graph: URIRef) -> None:
+        from .history import History
         from .withheld import WithheldRegistry
 
         self.metadata_graph = metadata_graph
         self.withheld = WithheldRegistry(None)
+        self.history = History(None)
 
     # --- primitives -------------------------------------------------------------------------
     @abstractmethod
@@ -133,29 +138,38 @@ class Store(ABC):
             for row in result.rows
         }
 
-    def write(self, writes: list[GraphWrite], when: datetime | None = None) -> list[GraphWrite]:
+    def write(self, writes: list[GraphWrite], when: datetime | None = None,
+              agent: str = "carnet-kg") -> list[GraphWrite]:
         """Apply all ``writes`` in one transaction; unchanged graphs are skipped.
 
         A removed graph keeps a metadata record (``ckg:withdrawnAt``), so that its resource
-        answers 410 Gone and a later publication continues its revision numbers. Returns the
-        writes that changed something.
+        answers 410 Gone and a later publication continues its revision numbers. Every change
+        is recorded in the history, attributed to ``agent``. Returns the writes that changed
+        something.
         """
         when = when or datetime.now(UTC).replace(microsecond=0)
         states = self.graph_states(w.name for w in writes)
-        operations, inserts, changed = [], [], []
+        operations, inserts, changed, revisions = [], [], [], []
         for item in writes:
             state = states.get(item.name)
+            number = item.revision or (state.revision + 1 if state else 1)
             if item.graph is None:
-                if state is None or state.withdrawn:
-                    continue
-                record = self._record(item, None, state.revision + 1, when)
+                if (state is None and item.revision is None) or (state and state.withdrawn):
+                    continue  # nothing to withdraw (unless restoring a tombstone)
+                record = self._record(item, None, number, when)
+                revisions.append(Revision(str(item.name), number, when, agent,
+                                          item.action or "withdrawn", None))
             else:
                 text = _ntriples(item.graph)
                 digest = checksum(item.graph, text)
                 if state and state.checksum == digest:
                     continue
-                record = self._record(item, digest, state.revision + 1 if state else 1, when)
+                record = self._record(item, digest, number, when)
                 inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
+                revisions.append(Revision(
+                    str(item.name), number, when, agent,
+                    item.action or ("updated" if state and not state.withdrawn else "created"),
+                    text))
             operations.append(f"DROP SILENT GRAPH <{item.name}>")
             operations.append(self._forget(item.name))
             inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{_ntriples(record)}}}")
@@ -167,8 +181,19 @@ class Store(ABC):
             inserts.append(f"GRAPH <{self.metadata_graph}> {{ <{self.metadata_graph}> "
                            f"<{CKG.revision}> {version.n3()} }}")
             operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
-            self.update(" ;\n".join(operations))
+            self.history.record(revisions)  # first: a crash now leaves them unconfirmed
+            try:
+                self.update(" ;\n".join(operations))
+            except BaseException:
+                self.history.discard()
+                raise
+            self.history.confirm()
         return changed
+
+    def revisions_of(self, names: list[str]) -> dict[str, int]:
+        """The revision the metadata graph records for each graph (for History.reconcile)."""
+        return {str(name): state.revision
+                for name, state in self.graph_states(URIRef(n) for n in names).items()}
 
     def version(self) -> int:
         """A number that grows with every write (0 for a store never written)."""

@@ -103,6 +103,7 @@ class EmbeddedStore(Store):
             if not self.read_only:
                 self._store.flush()
             del self._store
+            self.history.close()
 
 
 def _convert(result) -> QueryResult:

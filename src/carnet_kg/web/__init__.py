@@ -14,18 +14,22 @@ from . import (
     caching,
     crawling,
     errors,
+    graph_store,
     health,
+    history,
     home,
     i18n_context,
     indexes,
     oai,
     ontology,
     query_ui,
+    reconcile,
     resources,
     search,
     security,
     sparql,
     void,
+    writes,
 )
 
 
@@ -48,11 +52,15 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(ontology.blueprint)
     app.register_blueprint(search.blueprint)
     app.register_blueprint(oai.blueprint)
+    app.register_blueprint(reconcile.blueprint)
     app.register_blueprint(crawling.blueprint)
     i18n_context.register(app)
     caching.register(app)
     security.register(app)
     app.register_blueprint(void.blueprint)
+    app.register_blueprint(writes.blueprint)
+    app.register_blueprint(history.blueprint)
+    app.register_blueprint(graph_store.blueprint)
     errors.register(app)
     if settings.trusted_proxies:  # X-Forwarded-* are believed only when configured
         hops = settings.trusted_proxies

@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
             "kind_label": lambda kind: i18n.KIND_LABELS[kind][current],
             "other_lang": "en" if current == "fr" else "fr",
             "switch_url": switch_url,
+            "format_datetime": lambda value: i18n.format_datetime(value, current),
         }
 
     @app.after_request

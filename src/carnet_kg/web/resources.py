@@ -24,7 +24,7 @@ EXTENSIONS = {"html": "html", "ttl": "turtle", "jsonld": "jsonld", "rdf": "rdfxm
 EXTENSION_OF = {v: k for k, v in EXTENSIONS.items()}
 
 
-def _negotiate() -> str | None:
+def negotiate() -> str | None:
     """``html`` or a graph format key; None when nothing fits. */* gets Turtle."""
     offers = [f.media_type for f in GRAPH_FORMATS] + ["text/html"]
     best = request.accept_mimetypes.best_match(offers) if request.accept_mimetypes else offers[0]
@@ -34,7 +34,7 @@ def _negotiate() -> str | None:
         f.key for f in GRAPH_FORMATS if f.media_type == best)
 
 
-def _valid(kind: str, key: str) -> bool:
+def valid_address(kind: str, key: str) -> bool:
     return kind in KINDS and bool(KEY_PATTERN.fullmatch(key))
 
 
@@ -46,14 +46,14 @@ def _not_acceptable() -> Response:
 
 @blueprint.get("/id/<kind>/<key>")
 def thing(kind: str, key: str):
-    fmt = _negotiate()
+    fmt = negotiate()
     if fmt is None:
         return _not_acceptable()
-    if not _valid(kind, key):
-        return _missing(Document(404), fmt)
+    if not valid_address(kind, key):
+        return missing(Document(404), fmt)
     found = status(context.store(), context.settings(), kind, key)
     if found != 200:
-        return _missing(Document(found), fmt)
+        return missing(Document(found), fmt)
     target = f"/doc/{kind}/{key}" if fmt == "html" else f"/doc/{kind}/{key}.{EXTENSION_OF[fmt]}"
     response = redirect(target, code=303)
     response.vary.add("Accept")
@@ -66,17 +66,17 @@ def document(kind: str, name: str):
     if dot and extension in EXTENSIONS:
         fmt = EXTENSIONS[extension]
     else:
-        fmt = _negotiate()
+        fmt = negotiate()
         if fmt is None:
             return _not_acceptable()
-    if not _valid(kind, key) or (dot and extension not in EXTENSIONS):
-        return _missing(Document(404), fmt)
+    if not valid_address(kind, key) or (dot and extension not in EXTENSIONS):
+        return missing(Document(404), fmt)
     page = request.args.get("page", "1")
     if not PAGE.fullmatch(page) or int(page) < 1:
         abort(400, description="page must be a whole number from 1 to 999999")
     document = describe(context.store(), context.settings(), kind, key, page=int(page))
     if document.status != 200:
-        return _missing(document, fmt)
+        return missing(document, fmt)
     response = _html(document, kind, key) if fmt == "html" else _rdf(document, fmt)
     if not dot:
         response.vary.add("Accept")
@@ -93,8 +93,10 @@ def document(kind: str, name: str):
 
 
 def _etag(document: Document, fmt: str, page: str) -> str:
+    """Per representation (format, language, page, the store's state for labels), and led by
+    the resource's revision: a write's If-Match is checked against that (``writes``)."""
     state = f"{__version__}|{document.checksum}|{context.last_write()}|{fmt}|{lang()}|{page}"
-    return hashlib.sha256(state.encode()).hexdigest()[:32]
+    return f"r{document.revision}-{hashlib.sha256(state.encode()).hexdigest()[:24]}"
 
 
 def _rdf(document: Document, fmt: str) -> Response:
@@ -106,8 +108,10 @@ def _html(document: Document, kind: str, key: str) -> Response:
     ids = Identifiers(context.settings().base)
     page = page_model.build(context.store(), ids, document, kind, key, lang())
     jsonld = _script_safe(document.graph.serialize(format="json-ld"))
+    history = context.store().history.revisions(str(document.document))
     return Response(render_template("resource.html", page=page, jsonld=jsonld,
-                                    iri=str(document.thing)), mimetype="text/html")
+                                    iri=str(document.thing), history=history),
+                    mimetype="text/html")
 
 
 def _script_safe(json_text: str) -> str:
@@ -122,19 +126,25 @@ def _alternates(response: Response, kind: str, key: str, document: Document) -> 
     links.append(f'</doc/{kind}/{key}.html>; rel="alternate"; type="text/html"')
     if document.next_page:
         links.append(f'</doc/{kind}/{key}?page={document.next_page}>; rel="next"')
+    links.append(f'</doc/{kind}/{key}/revisions>; rel="version-history"')  # RFC 5829
     response.headers["Link"] = ", ".join(links)
 
 
-def _missing(document: Document, fmt: str) -> Response:
+def missing(document: Document, fmt: str) -> Response:
     status = document.status
+    last = context.store().history.last(str(document.document)) \
+        if status == 410 and document.document is not None else None
     if fmt == "html":
         key = "not_found" if status == 404 else "gone"
         body = render_template("missing.html", status=status, title_key=key,
-                               text_key=f"{key}_text")
+                               text_key=f"{key}_text", tombstone=last)
         response = Response(body, status, mimetype="text/html")
     else:
         text = "# not found: no public resource has this identifier\n" if status == 404 else \
             "# gone: this resource has been withdrawn from publication\n"
+        if last is not None:  # a tombstone: when, and by whom (a token's name, the CLI)
+            text += (f"# {last.action} at {last.time.isoformat()} by {last.agent} "
+                     f"(revision {last.revision})\n")
         response = Response(text, status, mimetype=BY_KEY[fmt].media_type
                             if fmt == "turtle" else "text/plain")
     response.vary.add("Accept")
