@@ -461,6 +461,7 @@ def test_preview_is_a_small_escaped_card(client):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="/doc/note/balises"' in page
     assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers  # OpenRefine frames it
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     term = client.get("/reconcile/preview", query_string={"id": ID + "term/autonomie",
                                                           "lang": "en"}).get_data(as_text=True)
