@@ -8,6 +8,7 @@ import csv
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -186,6 +187,22 @@ def test_mappings_of_a_private_term_are_never_published(tmp_path, settings, stor
     assert not mapping_graph.mapping_sets(store)[BASE + "mappings/t"].mappings
 
 
+def test_a_mapping_record_in_external_data_tells_nothing_of_a_private_subject(
+        tmp_path, settings, store):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    (data / "records.ttl").write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix sssom: <https://w3id.org/sssom/> .\n"
+        "[] a sssom:Mapping ; owl:annotatedSource <id/note/brouillon-questions-autonomie> ;\n"
+        "   owl:annotatedProperty <http://www.w3.org/2004/02/skos/core#relatedMatch> ;\n"
+        "   owl:annotatedTarget <http://vocab.example.org/c/2> ;\n"
+        '   sssom:subject_label "Secret-label-91be" .\n', encoding="utf-8")
+    pipeline.load([data], settings, store)
+    assert not _ask(store, '?s ?p "Secret-label-91be"')
+    assert not _ask(store, "?s ?p <http://vocab.example.org/c/2>")
+
+
 # ---- VoID, pages ---------------------------------------------------------------------------
 
 @pytest.fixture
@@ -314,10 +331,12 @@ def test_link_against_a_remote_endpoint_uses_its_cache(tmp_path, sample_store):
         done = carnet(tmp_path, sample_store, "link", "--endpoint", oxigraph + "/query",
                       "--cache", str(cache), "--output", str(first))
         assert done.returncode == 0, done.stderr
-        assert "10 request(s)" in done.stdout and "0 answered from the cache" in done.stdout
+        asked = int(re.search(r"(\d+) request\(s\)", done.stdout).group(1))
+        assert asked >= 10 and "0 answered from the cache" in done.stdout  # one per term at least
         again = carnet(tmp_path, sample_store, "link", "--endpoint", oxigraph + "/query",
                        "--cache", str(cache), "--output", str(second))
-        assert "0 request(s)" in again.stdout and "10 answered from the cache" in again.stdout
+        assert "0 request(s)" in again.stdout
+        assert f"{asked} answered from the cache" in again.stdout
     precision, recall = _precision_recall(_top(first))
     assert (precision, recall) == (1.0, 1.0), _top(first)
     assert _top(first) == _top(second)

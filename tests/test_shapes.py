@@ -208,6 +208,13 @@ EXPECTED: dict[str, list[Expected]] = {
         mapping_message("skos:exactMatch")),
     "term-mapping-own-term": one(
         TERM, "skos:closeMatch", BASE + "id/term/u", mapping_message("skos:closeMatch")),
+    "note-image-without-alt-text": one(
+        NOTE + "#media-1", "ckg:altText", None, (
+            "An image needs an alternative text (ckg:altText) saying what it shows, for those "
+            "who cannot see it.",
+            "Une image doit avoir un texte alternatif (ckg:altText) disant ce qu'elle montre, "
+            "pour qui ne la voit pas.",
+        )),
     "person-sameas-bad-orcid": one(
         BASE + "id/person/p", "schema:sameAs", "https://orcid.org/0000-0002-1825-009", (
             "An identity link (schema:sameAs) must be an http(s) IRI of an external record "

@@ -355,3 +355,80 @@ def test_edit_sequence_over_http_is_seen_by_a_harvester(tmp_path):
         assert status == 200 and '"boolean":false' in text.replace(" ", "")
         status, _, text = _request(f"{url}/doc/note/essai/revisions", "GET")
         assert status == 410
+
+
+# ---- found by review: each of these once went wrong -----------------------------------
+
+HISTORY = f"""@prefix ckg: <https://w3id.org/carnet-kg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{BASE}graph/history> {{
+  <{BASE}doc/note/victim/revisions/7> a ckg:Revision ;
+    prov:specializationOf <{BASE}doc/note/victim> ; ckg:revisionNumber 7 ;
+    prov:generatedAtTime "2024-01-01T00:00:00Z"^^xsd:dateTime ;
+    prov:wasAttributedTo <{BASE}agents/bob> ; rdfs:label "deleted" .
+  <{BASE}agents/bob> foaf:name "bob" .
+}}
+"""
+
+
+def test_nobody_writes_history_through_the_write_routes(client, loaded_store):
+    body = HISTORY + note().replace(PREFIXES, "").replace("<id/note/essai>", f"<{NOTE}>")
+    forged = client.put("/doc/note/essai", data=PREFIXES + body,
+                        headers={**ALICE, "Content-Type": "application/trig"})
+    assert forged.status_code == 400 and "history" in forged.text
+    assert client.get("/doc/note/victim.ttl").status_code == 404
+    update = (f"INSERT DATA {{ GRAPH <{BASE}graph/history> {{ <{BASE}x> "
+              "<http://www.w3.org/2000/01/rdf-schema#label> \"x\" } }")
+    refused = client.post("/sparql", data={"update": update},
+                          headers={"Authorization": ALICE["Authorization"]})
+    assert refused.status_code in (400, 403) and "history" in refused.text
+
+
+def test_posting_to_an_external_graph_merges_our_resources_not_replaces(client, loaded_store):
+    term = f"{BASE}id/term/autonomie"
+    before = len(loaded_store.graph(URIRef(f"{BASE}doc/term/autonomie")))
+    extra = f'<{term}> <http://www.w3.org/2004/02/skos/core#altLabel> "auto-détermination"@fr .'
+    posted = client.post("/store", query_string={"graph": "http://ext.example/g"}, data=extra,
+                         headers={**ALICE, "Content-Type": "application/n-triples"})
+    assert posted.status_code == 200, posted.text
+    after = loaded_store.graph(URIRef(f"{BASE}doc/term/autonomie"))
+    assert len(after) == before + 1 and "auto-détermination" in after.serialize(format="nt")
+
+
+def test_an_old_version_does_not_show_a_note_made_private_since(client):
+    notebook = "/doc/notebook/cdp-transfert-connaissances/revisions/1.ttl"
+    assert "autonomie-du-groupe" in client.get(notebook).text
+    made_private = client.get("/doc/note/autonomie-du-groupe.ttl")
+    graph = Graph().parse(data=made_private.text, format="turtle")
+    thing = URIRef(f"{BASE}id/note/autonomie-du-groupe")
+    own = Graph()
+    for triple in graph.triples((thing, None, None)):
+        if "schema.org" not in str(triple[1]):
+            own.add(triple)
+    body = own.serialize(format="turtle").replace(
+        "ckg:Public", "ckg:Private").replace("ns1:Public", "ns1:Private")
+    assert "Private" in body
+    written = client.put("/doc/note/autonomie-du-groupe", data=body,
+                         headers={**ALICE, "If-Match": made_private.headers["ETag"]})
+    assert written.status_code == 200 and "withdrawn" in written.text, written.text
+    assert "autonomie-du-groupe" not in client.get(notebook).text
+
+
+def test_an_update_removing_one_note_and_hiding_another_removes_both(client, loaded_store):
+    for key, extra in (("b", ""), ("a", f"; ckg:relatedNote <{BASE}id/note/b>")):
+        created = client.put(f"/doc/note/{key}", headers=ALICE,
+                             data=PREFIXES + public_note(key, key.upper(), extra))
+        assert created.status_code == 201, created.text
+    update = (f"PREFIX ckg: <https://w3id.org/carnet-kg/ontology#> "
+              f"DELETE WHERE {{ <{BASE}id/note/a> ?p ?o }} ; "
+              f"DELETE {{ <{BASE}id/note/b> ckg:visibility ckg:Public }} "
+              f"INSERT {{ <{BASE}id/note/b> ckg:visibility ckg:Private }} WHERE {{}}")
+    done = client.post("/sparql", data={"update": update},
+                       headers={"Authorization": ALICE["Authorization"]})
+    assert done.status_code == 200, done.text
+    assert client.get("/doc/note/a.ttl").status_code == 410
+    assert len(loaded_store.graph(URIRef(f"{BASE}doc/note/a"))) == 0
+    assert not loaded_store.query(f"ASK {{ <{BASE}id/note/a> ?p ?o }}").boolean

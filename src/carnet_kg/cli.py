@@ -11,7 +11,7 @@ from rdflib import Literal, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from . import pipeline, queries
+from . import pipeline, queries, revisions
 from .config import ConfigError, Settings, load_settings
 from .identifiers import Identifiers
 from .ingest import IngestError
@@ -69,6 +69,60 @@ def load(obj: Context, paths: tuple[Path, ...]) -> None:
     with _store(obj.settings) as store:
         try:
             report = pipeline.load(list(paths), obj.settings, store, out=sys.stderr)
+        except IngestError as error:
+            raise click.ClickException(f"{error}\nnothing was written") from error
+        except pipeline.LoadFailed as failure:
+            click.echo(failure.report.text(), err=True)
+            raise click.ClickException("the data is invalid: nothing was written") from failure
+        except StoreError as error:
+            raise click.ClickException(f"store: {error}\nnothing was written") from error
+    click.echo(report.summary())
+
+
+@main.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["praxis-page", "markdown", "jsonld"]))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--timezone", default="America/Montreal", show_default=True,
+              help="Time zone of dates given without one (IANA name).")
+@click.option("--license", "licence", default="http://creativecommons.org/licenses/by/4.0/",
+              show_default=True, help="Licence IRI of imported notes that state none.")
+@click.option("--language", default="fr", show_default=True,
+              help="Language of texts that do not state theirs.")
+@click.pass_obj
+def import_(obj: Context, fmt: str, paths: tuple[Path, ...], dry_run: bool, timezone: str,
+            licence: str, language: str) -> None:
+    """Import Praxis note pages, Markdown notes or JSON-LD (docs/import.md), through the same
+    validation and publish policy as load: all or nothing."""
+    from contextlib import nullcontext
+
+    from . import importers
+    from .policy import PublishPolicy
+
+    settings = obj.settings
+    try:
+        options = importers.ImportOptions(settings.base, timezone, licence, language)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+    exists = settings.in_memory or Path(settings.store).is_dir()
+    with _store(settings, read_only=dry_run) if exists or not dry_run else nullcontext() as store:
+        try:
+            files = importers.list_files(fmt, paths)
+            progress = Progress("reading", len(files), sys.stderr)
+            sources = importers.read_sources(fmt, files, options, store, progress.advance)
+            progress.done()
+            checked = pipeline.check_sources(sources, settings, store, sys.stderr, len(files))
+            if dry_run:
+                if not checked.report.conforms:
+                    raise pipeline.LoadFailed(checked.report)
+                click.echo(checked.report.text())
+                outcome = PublishPolicy(Identifiers(settings.base), checked.split.resources,
+                                        store.has_resource if store else lambda _: False).apply()
+                click.echo(f"dry run: read {len(files)} file(s): {len(checked.split.resources)} "
+                           f"resource(s); would publish {len(outcome.published)}, withhold "
+                           f"{len(outcome.withheld)} non-public; nothing was written")
+                return
+            report = pipeline.publish(checked, settings, store, sys.stderr)
         except IngestError as error:
             raise click.ClickException(f"{error}\nnothing was written") from error
         except pipeline.LoadFailed as failure:
@@ -217,11 +271,13 @@ def stats(obj: Context) -> None:
               default="nquads", help="sssom: a mapping set as SSSOM/TSV, with provenance.")
 @click.option("--include-metadata", is_flag=True, help="Also write the metadata graph.")
 @click.option("--mapping-set", help="With --format sssom: which set (when there are several).")
+@click.option("--history/--no-history", default=True, show_default=True,
+              help="Also write every earlier version and its provenance (load restores them).")
 @click.pass_obj
 def export(obj: Context, output: Path | None, fmt: str, include_metadata: bool,
-           mapping_set: str | None) -> None:
-    """Write the whole store (one named graph per resource) as N-Quads or TriG, or a mapping
-    set as SSSOM/TSV."""
+           mapping_set: str | None, history: bool) -> None:
+    """Write the whole store (one named graph per resource) as N-Quads or TriG, with its
+    revision history, or a mapping set as SSSOM/TSV."""
     with _store(obj.settings, read_only=True, must_exist=True) as store:
         try:
             if fmt == "sssom":
@@ -231,16 +287,24 @@ def export(obj: Context, output: Path | None, fmt: str, include_metadata: bool,
                 click.echo(f"{len(chosen.mappings)} mapping(s) of {chosen.mapping_set_id}",
                            err=True)
             elif output is None:
-                store.dump(sys.stdout.buffer, fmt, include_metadata)
+                _dump(store, obj.settings, sys.stdout.buffer, fmt, include_metadata, history)
                 sys.stdout.flush()
                 return
             else:
                 with output.open("wb") as handle:
-                    store.dump(handle, fmt, include_metadata)
+                    _dump(store, obj.settings, handle, fmt, include_metadata, history)
         except OSError as error:
             raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
         if output is not None:
             click.echo(f"wrote {output}", err=True)
+
+
+def _dump(store: Store, settings: Settings, handle, fmt: str, include_metadata: bool,
+          history: bool) -> None:
+    store.dump(handle, fmt, include_metadata)
+    if history:
+        count = revisions.dump_history(store, Identifiers(settings.base), handle, fmt)
+        click.echo(f"{count} revision(s) of history", err=True)
 
 
 def _mapping_set(store: Store, wanted: str | None) -> sssom.MappingSet:
@@ -286,10 +350,13 @@ def _text_output(output: Path | None):
               help="Seconds per request to --endpoint.")
 @click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 10),
               help="Retries (with back-off) of a failed request to --endpoint.")
+@click.option("--search/--exact-only", default=True, show_default=True,
+              help="With --endpoint: when no label matches exactly, also search labels "
+                   "containing our words (a scan: too slow for Wikidata's public endpoint).")
 @click.pass_obj
 def link(obj: Context, vocabulary: Path | None, endpoint: str | None, output: Path,
          kinds: tuple[str, ...], threshold: float, limit: int, cache: Path, timeout: float,
-         retries: int) -> None:
+         retries: int, search: bool) -> None:
     """Propose mappings of our terms (people, organisations…) to an external vocabulary, as an
     SSSOM file to review; nothing is published until a reviewed file is loaded."""
     if (vocabulary is None) == (endpoint is None):
@@ -308,7 +375,7 @@ def link(obj: Context, vocabulary: Path | None, endpoint: str | None, output: Pa
         index = matching.Index(concepts)
         candidates_of = index.candidates
     else:
-        remote = RemoteVocabulary(endpoint, cache, timeout, retries)
+        remote = RemoteVocabulary(endpoint, cache, timeout, retries, search=search)
         candidates_of = remote.candidates
     progress = Progress("matching", len(items))
     try:

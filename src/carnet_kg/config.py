@@ -65,6 +65,16 @@ class Settings:
     oai_page_size: int = 100  # records per OAI-PMH page (then a resumption token)
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-* headers count
     malloc_arenas: int = 2  # glibc malloc arenas of the server (memory.py); 0: glibc default
+    media_hosts: str = ""  # hosts whose media pages may embed (comma-separated); else links
+
+    @property
+    def embeddable_hosts(self) -> frozenset[str]:
+        """Hosts whose images, audio and video pages embed: ours, and those an operator
+        allows; media elsewhere are linked, never hot-linked."""
+        from urllib.parse import urlsplit
+
+        own = urlsplit(self.base).netloc
+        return frozenset({own, *(h.strip() for h in self.media_hosts.split(",") if h.strip())})
 
     def __post_init__(self) -> None:
         if not self.base.startswith(("http://", "https://")):

@@ -39,12 +39,16 @@ def _merged(store: Store, ids: Identifiers, source: SourceFile) -> SourceFile:
     """The body's graphs joined with what the store holds for the same resources / graphs."""
     graphs: dict[URIRef | None, Graph] = {None: Graph()}
     for name, graph in source.graphs.items():
-        if name is not None and _kind_of(ids, name) == "external":
-            target = graphs.setdefault(name, Graph())
-            target += store.graph(name)
-            target += graph
-            continue
-        graphs[None] += graph
+        external = name is not None and _kind_of(ids, name) == "external"
+        for triple in graph:
+            subject = triple[0]
+            ours = isinstance(subject, URIRef) and ids.owner(subject) is not None
+            if external and not ours:  # statements about our resources go to them, merged
+                if name not in graphs:
+                    graphs[name] = store.graph(name)
+                graphs[name].add(triple)
+            else:
+                graphs[None].add(triple)
     owners = {ids.owner(s) for s in graphs[None].subjects() if isinstance(s, URIRef)}
     for owner in filter(None, owners):
         graphs[None] += store.graph(ids.document_of(owner))

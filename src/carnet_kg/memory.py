@@ -15,13 +15,25 @@ import platform
 M_ARENA_MAX = -8  # mallopt parameter, from glibc's malloc.h
 
 
+def _libc():
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name) if name else None
+
+
+def release() -> bool:
+    """Give the pages malloc holds free back to the system (glibc's malloc_trim): after a
+    response that allocated and freed a lot (an OAI-PMH page of records), so that freed
+    memory does not stay resident. True when something was released."""
+    libc = _libc()
+    return bool(libc.malloc_trim(0)) if libc is not None else False
+
+
 def limit_arenas(arenas: int) -> bool:
     """Cap glibc's malloc arenas for threads started from now on; 0 keeps glibc's default.
     True when the cap took effect."""
-    if arenas <= 0 or platform.libc_ver()[0] != "glibc":
+    libc = _libc()
+    if arenas <= 0 or libc is None:
         return False
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name)
     return bool(libc.mallopt(M_ARENA_MAX, arenas))

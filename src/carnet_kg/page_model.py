@@ -77,6 +77,21 @@ class MappingLink:
 
 
 @dataclass
+class MediaItem:
+    """A note's image, audio, video or document, as the page shows it."""
+
+    kind: str  # image, audio, video, document
+    url: str
+    media_type: str
+    embedded: bool  # on a host the operator allows: shown in the page, else only linked
+    alt: str
+    caption: str | None
+    credit: str | None
+    licence: Link | None
+    size: str | None
+
+
+@dataclass
 class Row:
     label: str
     values: list[Link | str] = field(default_factory=list)
@@ -106,6 +121,7 @@ class Page:
     memberships: list[Membership]
     contents: list[tuple[str, list[tuple[str | None, Link]]]]  # notebook TOC by category
     mappings: list[MappingLink]
+    media: list[MediaItem]
     labels: list[tuple[str, str]]  # a term's preferred labels: (language, label)
     alt_labels: list[str]
     next_page: int | None
@@ -214,6 +230,52 @@ def _mappings(graph: Graph, thing, lang: str) -> list[MappingLink]:
     return found
 
 
+MEDIA_KINDS = {SCHEMA.ImageObject: "image", SCHEMA.AudioObject: "audio",
+               SCHEMA.VideoObject: "video", SCHEMA.MediaObject: "document"}
+DCAT_BYTE_SIZE = URIRef("http://www.w3.org/ns/dcat#byteSize")
+
+
+SIZE_UNITS = {"fr": ("o", "ko", "Mo", "Go"), "en": ("B", "KB", "MB", "GB")}
+
+
+def _size(value, lang: str) -> str | None:
+    """1234567 → "1,2 Mo" / "1.2 MB"."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return None
+    units = SIZE_UNITS.get(lang, SIZE_UNITS["en"])
+    power = 0
+    while size >= 1000 ** (power + 1) and power < len(units) - 1:
+        power += 1
+    number = f"{size / 1000 ** power:.1f}".rstrip("0").rstrip(".") if power else str(size)
+    return f"{number.replace('.', ',') if lang == 'fr' else number} {units[power]}"
+
+
+def _media(ids, graph: Graph, thing, lang: str, hosts: frozenset[str]) -> list[MediaItem]:
+    from urllib.parse import urlsplit
+
+    found = []
+    for node in sorted(graph.objects(thing, SCHEMA.associatedMedia), key=str):
+        classes = set(graph.objects(node, RDF.type))
+        kind = next((k for c, k in MEDIA_KINDS.items() if c in classes), None)
+        url = graph.value(node, SCHEMA.contentUrl)
+        if kind is None or not isinstance(url, URIRef):
+            continue
+        alt = i18n.pick(graph.objects(node, CKG.altText), lang)
+        caption = i18n.pick(graph.objects(node, SCHEMA.caption), lang)
+        credit = i18n.pick(graph.objects(node, SCHEMA.creditText), lang)
+        licence = graph.value(node, SCHEMA.license)
+        found.append(MediaItem(
+            kind, str(url), str(graph.value(node, SCHEMA.encodingFormat) or ""),
+            urlsplit(str(url)).netloc in hosts and kind != "document",
+            str(alt) if alt is not None else "", str(caption) if caption is not None else None,
+            str(credit) if credit is not None else None,
+            _link(ids, graph, licence, lang) if isinstance(licence, URIRef) else None,
+            _size(graph.value(node, DCAT_BYTE_SIZE), lang)))
+    return found
+
+
 def render_markdown(text: str) -> str:
     """Markdown → HTML, then sanitised (no script, no event handler, safe links only)."""
     return nh3.clean(_markdown.render(text), link_rel="noopener noreferrer nofollow")
@@ -301,7 +363,7 @@ def _contents(ids, graph, thing, lang):
 
 
 def build(store: Store, ids: Identifiers, document: Document, kind: str, key: str,
-          lang: str) -> Page:
+          lang: str, media_hosts: frozenset[str] = frozenset()) -> Page:
     graph, thing = document.graph, document.thing
     body = i18n.pick(graph.objects(thing, CKG.body), lang)
     return Page(
@@ -316,6 +378,7 @@ def build(store: Store, ids: Identifiers, document: Document, kind: str, key: st
         else [],
         contents=_contents(ids, graph, thing, lang) if kind == "notebook" else [],
         mappings=_mappings(graph, thing, lang),
+        media=_media(ids, graph, thing, lang, media_hosts),
         labels=sorted((v.language or "", str(v)) for v in graph.objects(thing, SKOS.prefLabel)),
         alt_labels=sorted(f"{v} ({v.language})" if v.language else str(v)
                           for v in graph.objects(thing, SKOS.altLabel)),

@@ -185,7 +185,12 @@ def _history_of(sources: list[SourceFile], ids: Identifiers
         graphs.update({n: g for n, g in source.graphs.items() if n not in plain})
         kept.append(SourceFile(source.label, plain) if len(plain) < len(source.graphs)
                     else source)
-    return kept, revisions.restored(graphs, ids) if graphs else []
+    if not graphs:
+        return kept, []
+    try:
+        return kept, revisions.restored(graphs, ids)
+    except ValueError as error:
+        raise IngestError(f"history graphs: {error}") from error
 
 
 def _refuse_mappings_alone(split: ResourceSplit) -> None:
@@ -212,7 +217,7 @@ def check(
     progress = Progress("reading", len(files), out) if out else Silent()
     sources = read_sources(files, settings.base, progress.advance)
     progress.done()
-    return check_sources(sources, settings, store, out, len(files))
+    return check_sources(sources, settings, store, out, len(files), restore=True)
 
 
 def check_sources(
@@ -221,10 +226,17 @@ def check_sources(
     store: Store | None = None,
     out=None,
     files: int = 0,
+    restore: bool = False,
 ) -> Checked:
-    """Split and validate parsed sources; ``store`` gives the context of outside links."""
+    """Split and validate parsed sources; ``store`` gives the context of outside links.
+    ``restore`` (``load`` only): the history graphs of an export are restored; elsewhere
+    (writes over HTTP, SPARQL Update) they are refused: nobody writes history."""
     ids = Identifiers(settings.base)
     sources, history = _history_of(sources, ids)
+    if history and not restore:
+        raise IngestError("the data holds history graphs (BASE graph/history, …/revisions/N): "
+                          "history is written by carnet-kg itself, and restored only by "
+                          "carnet-kg load of an export")
     split = split_resources(sources, ids)
     _refuse_mappings_alone(split)
     data = split.merged()
@@ -294,7 +306,8 @@ def publish(
     withdrawals = [GraphWrite(ids.document_of(t), None) for t in sorted(outcome.withheld)]
     withheld_types = {t: list(split.resources[t].objects(t, RDF.type)) for t in outcome.withheld}
     scrubbed, cascaded = _scrub_links(
-        store, ids, policy, set(outcome.withheld), {w.name for w in writes + withdrawals}
+        store, ids, policy, set(outcome.withheld),
+        {w.name for w in writes + withdrawals + list(removals)},
     )
     withheld_types.update(cascaded)
     if out:

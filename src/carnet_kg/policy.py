@@ -103,14 +103,17 @@ class PublishPolicy:
         return kept, dropped
 
     def filter_external(self, graph: Graph) -> tuple[Graph, int]:
-        """A copy of an external graph without triples pointing at withheld things."""
+        """A copy of an external graph without the nodes that point at withheld things: a
+        node's other statements (a mapping record's labels, say) would tell of them."""
+        tainted = {s for triple in graph for s in [triple[0]]
+                   if not all(self._target_public(term) for term in _terms(triple))}
         kept = Graph()
         dropped = 0
         for triple in graph:
-            if all(self._target_public(term) for term in _terms(triple)):
-                kept.add(triple)
-            else:
+            if triple[0] in tainted or not all(self._target_public(t) for t in _terms(triple)):
                 dropped += 1
+            else:
+                kept.add(triple)
         return kept, dropped
 
 

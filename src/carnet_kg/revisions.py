@@ -5,6 +5,8 @@ while the resource itself is public (``web/history``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
@@ -12,6 +14,7 @@ from rdflib.namespace import FOAF, PROV, RDF, RDFS, XSD
 from .identifiers import Identifiers
 from .namespaces import CKG, bind_prefixes
 from .store import Revision, Store
+from .store.history import ACTIONS
 
 
 @dataclass
@@ -29,7 +32,7 @@ def revision_iri(document: URIRef, number: int) -> URIRef:
 
 def agent_iri(ids: Identifiers, name: str) -> URIRef:
     """The history's agents are write tokens (by name) or the command line."""
-    return URIRef(f"{ids.base}agents/{name.replace(' ', '-')}")
+    return URIRef(f"{ids.base}agents/{quote(name, safe='')}")
 
 
 def provenance(store: Store, ids: Identifiers, document: URIRef) -> Graph:
@@ -109,7 +112,10 @@ def dump_history(store: Store, ids: Identifiers, output, fmt: str) -> int:
     ``{document}/revisions/{n}``, their provenance in ``BASE graph/history``. Returns the
     number of revisions written."""
     count = 0
+    reached = _revisions_reached(store)
     for revision in store.history.all():
+        if revision.revision > reached.get(revision.graph, 0):
+            continue  # written after the snapshot this export reads (a server is writing)
         if revision.ntriples is not None:
             output.write(_quads(revision.ntriples,
                                 revision_iri(URIRef(revision.graph), revision.revision), fmt))
@@ -119,12 +125,27 @@ def dump_history(store: Store, ids: Identifiers, output, fmt: str) -> int:
     return count
 
 
+def _revisions_reached(store: Store) -> dict[str, int]:
+    """The revision of every graph in the store as it is read now (its metadata)."""
+    rows = store.query(f"SELECT ?g ?r WHERE {{ GRAPH <{store.metadata_graph}> "
+                       f"{{ ?g <{CKG.revision}> ?r }} }}").rows
+    return {str(row["g"]): int(row["r"]) for row in rows}
+
+
 def is_history_graph(ids: Identifiers, name: URIRef | None) -> bool:
-    return name is not None and (name == history_graph(ids) or "/revisions/" in str(name))
+    """The provenance graph, or a version's graph: ``{our graph}/revisions/{n}``."""
+    if name is None:
+        return False
+    graph, marker, number = str(name).rpartition("/revisions/")
+    return name == history_graph(ids) or (
+        bool(marker) and number.isdigit() and graph.startswith(ids.base)
+        and (ids.thing_of_document(URIRef(graph)) is not None
+             or graph.startswith(f"{ids.base}graph/")))
 
 
 def restored(graphs: dict[URIRef, Graph], ids: Identifiers) -> list[Revision]:
-    """The revisions an export carried (its history graphs), oldest first per graph."""
+    """The revisions an export carried (its history graphs), oldest first per graph.
+    Raises ValueError naming what is malformed (nothing is written then)."""
     provenance = graphs.get(history_graph(ids), Graph())
     found = []
     for node in provenance.subjects(RDF.type, CKG.Revision):
@@ -132,11 +153,15 @@ def restored(graphs: dict[URIRef, Graph], ids: Identifiers) -> list[Revision]:
         number = provenance.value(node, CKG.revisionNumber)
         when = provenance.value(node, PROV.generatedAtTime)
         agent = provenance.value(provenance.value(node, PROV.wasAttributedTo), FOAF.name)
-        action = provenance.value(node, RDFS.label)
-        if None in (document, number, when, agent, action):
-            continue
+        action = str(provenance.value(node, RDFS.label))
+        value = when.toPython() if isinstance(when, Literal) else None
+        if not isinstance(document, URIRef) or not is_history_graph(
+                ids, revision_iri(document, 1)) or node != revision_iri(
+                document, int(number) if str(number).isdigit() else 0) or not isinstance(
+                value, datetime) or agent is None or action not in ACTIONS:
+            raise ValueError(f"<{node}> is not a revision carnet-kg exported (its graph, "
+                             "number, time, agent or action is missing or malformed)")
         content = graphs.get(node)
-        found.append(Revision(str(document), int(number), when.toPython(), str(agent),
-                              str(action),
+        found.append(Revision(str(document), int(number), value, str(agent), action,
                               content.serialize(format="nt") if content is not None else None))
     return sorted(found, key=lambda r: (r.graph, r.revision))

@@ -4,6 +4,7 @@ and a DCAT catalogue (DCAT-AP 3 mandatory properties) in one graph, served at
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -28,12 +29,14 @@ def _texts(graph: Graph, node, prop, fr: str, en: str) -> None:
     graph.add((node, prop, Literal(en, lang="en")))
 
 
-def _linksets(graph: Graph, store: Store, dataset: URIRef) -> None:
+def _linksets(graph: Graph, store: Store, dataset: URIRef, dataset_base: str) -> None:
     """One void:Linkset per mapping predicate and target vocabulary, with its count: the
     reviewed mappings (only those are published as statements)."""
     values = " ".join(f"<{p}>" for p in MAPPINGS)
     rows = store.query(
-        f"SELECT ?p ?target WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?target }}").rows
+        f"SELECT ?p ?target WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?target "
+        f"FILTER(isIRI(?target) && STRSTARTS(STR(?s), {Literal(str(dataset_base)).n3()})) }}"
+    ).rows
     counts: Counter[tuple[URIRef, str]] = Counter()
     vocabularies: dict[str, Vocabulary] = {}
     for row in rows:
@@ -43,7 +46,8 @@ def _linksets(graph: Graph, store: Store, dataset: URIRef) -> None:
     for (predicate, key), count in sorted(counts.items()):
         vocabulary = vocabularies[key]
         target = URIRef(vocabulary.namespace)
-        linkset = URIRef(f"{dataset}-links-{key}-{predicate.split('#')[-1].split('/')[-1]}")
+        slug = re.sub(r"[^A-Za-z0-9-]+", "-", key).strip("-") or "other"
+        linkset = URIRef(f"{dataset}-links-{slug}-{predicate.split('#')[-1].split('/')[-1]}")
         graph.add((dataset, VOID.subset, linkset))
         graph.add((linkset, RDF.type, VOID.Linkset))
         graph.add((linkset, DCTERMS.title, Literal(
@@ -106,7 +110,7 @@ def describe(store: Store, settings: Settings, site: str, dumps: list[Dump]) -> 
         graph.add((dataset, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], row["class"]))
         graph.add((partition, VOID.entities, Literal(int(row["count"]), datatype=XSD.integer)))
-    _linksets(graph, store, dataset)
+    _linksets(graph, store, dataset, f"{settings.base}id/")  # links from our resources
     # distributions: the dumps, and the SPARQL endpoint as a service
     for dump in dumps:
         url = URIRef(f"{site}/dumps/{dump.name}")

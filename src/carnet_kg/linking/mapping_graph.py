@@ -38,7 +38,8 @@ SET_TEXT = {"mapping_set_version": SSSOM.mapping_set_version, "mapping_set_title
 def record_iri(subject: str, mapping: sssom.Mapping, set_id: str) -> URIRef:
     """A stable IRI for a mapping record: a fragment of its subject."""
     key = "|".join((set_id, mapping.predicate_id, mapping.object_id,
-                    "Not" if mapping.negated else ""))
+                    "Not" if mapping.negated else "", mapping.mapping_justification,
+                    *mapping.get("author_id", ()), *mapping.get("author_label", ())))
     return URIRef(f"{subject}#mapping-{hashlib.sha1(key.encode()).hexdigest()[:12]}")
 
 
@@ -104,7 +105,8 @@ def _set_description(mapping_set: sssom.MappingSet) -> Graph:
     graph.add((node, DCTERMS.license, URIRef(mapping_set.license)))
     for key, value in mapping_set.metadata.items():
         if key in SET_TEXT:
-            graph.add((node, SET_TEXT[key], Literal(str(value))))
+            for text in value if isinstance(value, list) else [value]:
+                graph.add((node, SET_TEXT[key], Literal(str(text))))
         elif key == "creator_id":
             for creator in value if isinstance(value, list) else [value]:
                 graph.add((node, DCTERMS.creator, URIRef(sssom.expand(
@@ -180,17 +182,21 @@ def mapping_sets(store: Store) -> dict[str, sssom.MappingSet]:
                 graph.value(declaration, SH.namespace))
         metadata: dict[str, object] = {}
         for key, predicate in SET_TEXT.items():
-            if (value := graph.value(node, predicate)) is not None:
-                metadata[key] = str(value)
+            values = _values(graph, node, predicate)
+            if values:
+                metadata[key] = values if key == "creator_label" and len(values) > 1 \
+                    else values[0]
         if creators := _values(graph, node, DCTERMS.creator):
             metadata["creator_id"] = [sssom.compact(c, prefixes) for c in creators]
         if (value := graph.value(node, SSSOM.mapping_date)) is not None:
             metadata["mapping_date"] = str(value)
         found[str(node)] = sssom.MappingSet(str(node), str(graph.value(node, DCTERMS.license)),
                                             prefixes, metadata)
+    required = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget,
+                SSSOM.mapping_justification)
     for node in graph.subjects(RDF.type, SSSOM.Mapping):
         owner = found.get(str(graph.value(node, SSSOM.mapping_set_id)))
-        if owner is not None:
+        if owner is not None and all(graph.value(node, p) is not None for p in required):
             owner.mappings.append(_mapping_of(graph, node))
     for mapping_set in found.values():
         mapping_set.mappings.sort(key=lambda m: (m.subject_id, m.predicate_id, m.object_id))

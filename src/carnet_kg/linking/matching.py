@@ -32,6 +32,8 @@ EXACT = 0.95  # at or above this score a candidate is proposed as an exact match
 def _singular(word: str) -> str:
     if len(word) <= 3 or word in INVARIABLE:
         return word
+    if word.endswith("als"):  # festivals, journals (English): the singular first
+        word = word[:-1]
     if word.endswith(("aux", "al")):  # journal / journaux, noyau / noyaux all meet at -au
         return word[:-3] + "au" if word.endswith("aux") else word[:-2] + "au"
     if word.endswith("ies") and len(word) > 4:  # communities → community

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import urllib.error
 from collections.abc import Callable
@@ -26,8 +27,12 @@ class RemoteError(Exception):
     """The endpoint could not be asked (after retries): the message says which and why."""
 
 
+ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t",
+           "\b": "\\b", "\f": "\\f"}
+
+
 def _literal(text: str, language: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    escaped = "".join(ESCAPES.get(c, c) for c in text)
     return f'"{escaped}"@{language}' if language else f'"{escaped}"'
 
 
@@ -43,22 +48,30 @@ def _stem(label: str) -> str:
     return longest[:-1] if len(longest) > 4 and longest[-1] in "sx" else longest
 
 
-def label_query(item: Labelled, languages: tuple[str, ...], limit: int) -> str:
-    """Concepts whose label is one of ours (exactly, in each language and usual casings), or
-    contains the longest word of one of our preferred labels."""
+def exact_query(item: Labelled, languages: tuple[str, ...], limit: int) -> str:
+    """Concepts whose label is one of ours, exactly, in each language and usual casings: an
+    index lookup for the endpoint, cheap even on Wikidata."""
     exact = " ".join(sorted(_literal(variant, lang)
                             for label in (*item.preferred, *item.alternative)
                             for variant in _variants(label) for lang in languages))
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
-    langs = ", ".join(_literal(lang, "") for lang in languages)
+    return (f"SELECT DISTINCT ?c ?p ?label WHERE {{ VALUES ?label {{ {exact} }} "
+            f"VALUES ?p {{ {props} }} ?c ?p ?label FILTER(isIRI(?c)) }} LIMIT {limit}")
+
+
+def contains_query(item: Labelled, languages: tuple[str, ...], limit: int) -> str | None:
+    """Concepts whose label contains the longest word of one of our preferred labels: a scan
+    of the endpoint's labels (asked only when the exact lookup found nothing)."""
     stems = sorted({stem for label in item.preferred if len(stem := _stem(label)) >= 4})
+    if not stems:
+        return None
+    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    langs = ", ".join(_literal(lang, "") for lang in languages)
     contains = " || ".join(f"CONTAINS(LCASE(STR(?label)), {_literal(stem, '')})"
                            for stem in stems)
-    search = (f"UNION {{ VALUES ?p {{ {props} }} ?c ?p ?label "
-              f"FILTER(LANG(?label) IN ({langs}) && ({contains})) }}") if stems else ""
-    return (f"SELECT DISTINCT ?c ?p ?label WHERE {{ "
-            f"{{ VALUES ?label {{ {exact} }} VALUES ?p {{ {props} }} ?c ?p ?label }} "
-            f"{search} FILTER(isIRI(?c)) }} LIMIT {limit}")
+    return (f"SELECT DISTINCT ?c ?p ?label WHERE {{ VALUES ?p {{ {props} }} ?c ?p ?label "
+            f"FILTER(isIRI(?c) && LANG(?label) IN ({langs}) && ({contains})) }} "
+            f"LIMIT {limit}")
 
 
 class RemoteVocabulary:
@@ -66,13 +79,16 @@ class RemoteVocabulary:
 
     def __init__(self, endpoint: str, cache: Path, timeout: float = 20.0, retries: int = 3,
                  languages: tuple[str, ...] = ("fr", "en"), limit: int = 50,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.endpoint, self.cache, self.timeout = endpoint, cache, timeout
+                 sleep: Callable[[float], None] = time.sleep, search: bool = True) -> None:
+        self.endpoint, self.cache, self.timeout, self.search = endpoint, cache, timeout, search
         self.retries, self.languages, self.limit, self.sleep = retries, languages, limit, sleep
         self.asked = self.cached = 0
 
     def candidates(self, item: Labelled) -> list[Labelled]:
-        rows = self._rows(label_query(item, self.languages, self.limit))
+        rows = self._rows(exact_query(item, self.languages, self.limit))
+        fallback = contains_query(item, self.languages, self.limit) if self.search else None
+        if not rows and fallback is not None:
+            rows = self._rows(fallback)
         preferred: dict[str, set[str]] = {}
         alternative: dict[str, set[str]] = {}
         for row in rows:
@@ -86,11 +102,17 @@ class RemoteVocabulary:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
         path = self.cache / f"{key}.json"
         if path.is_file():
-            self.cached += 1
-            return json.loads(path.read_text(encoding="utf-8"))
+            try:
+                rows = json.loads(path.read_text(encoding="utf-8"))
+                self.cached += 1
+                return rows
+            except (OSError, ValueError):
+                pass  # a damaged entry: ask again
         rows = self._ask(query)
         self.cache.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(rows), encoding="utf-8")
+        partial = path.with_suffix(".tmp")  # a run stopped mid-write leaves no broken entry
+        partial.write_text(json.dumps(rows), encoding="utf-8")
+        os.replace(partial, path)
         return rows
 
     def _ask(self, query: str) -> list[dict]:

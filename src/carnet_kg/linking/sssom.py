@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 
 import yaml
 
+from ..ingest.rdf_files import FORBIDDEN_IN_IRI
+
 BUILTIN_PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -78,8 +80,15 @@ class MappingSet:
 
 
 def expand(value: str, prefixes: dict[str, str], where: str) -> str:
-    if value.startswith(("http://", "https://")):
-        return value
+    """A CURIE or IRI as an absolute IRI; raises SSSOMError for what cannot be one."""
+    iri = value if value.startswith(("http://", "https://")) else _curie(value, prefixes, where)
+    if FORBIDDEN_IN_IRI.search(iri):
+        raise SSSOMError(f"{where}: {value!r} is not a valid IRI (spaces and <>\"{{}}|^`\\ "
+                         "are not allowed)")
+    return iri
+
+
+def _curie(value: str, prefixes: dict[str, str], where: str) -> str:
     prefix, colon, local = value.partition(":")
     if not colon or prefix not in prefixes:
         raise SSSOMError(f"{where}: {value!r} is not a CURIE of a declared prefix "
@@ -124,6 +133,9 @@ def _row(record: dict[str, str], prefixes: dict[str, str], where: str) -> Mappin
     missing = [c for c in REQUIRED if c not in values]
     if missing:
         raise SSSOMError(f"{where}: empty {', '.join(missing)}")
+    if not str(values["mapping_justification"]).startswith(BUILTIN_PREFIXES["semapv"]):
+        raise SSSOMError(f"{where}: mapping_justification must be a SEMAPV term "
+                         "(semapv:ManualMappingCuration, semapv:LexicalMatching, …)")
     if "confidence" in values:
         try:
             confidence = float(values["confidence"])

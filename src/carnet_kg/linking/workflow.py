@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from ..identifiers import Identifiers
 from .matching import EXACT, Labelled, rank
@@ -42,6 +42,7 @@ def mapping_set(proposals: list[Proposal], ids: Identifiers, source: str,
                 today: date | None = None) -> MappingSet:
     """Proposals as an SSSOM mapping set, to be reviewed before it is loaded."""
     when = (today or date.today()).isoformat()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")  # two runs a day: two sets
     mappings = []
     for p in proposals:
         predicate = ("http://www.w3.org/2004/02/skos/core#exactMatch" if p.score >= EXACT
@@ -53,7 +54,7 @@ def mapping_set(proposals: list[Proposal], ids: Identifiers, source: str,
                     "confidence": f"{p.score:.4f}".rstrip("0").rstrip("."),
                     "comment": f"labels compared: {p.our_label!r} ~ {p.their_label!r}"}))
     return MappingSet(
-        f"{ids.base}mappings/link-{when}", LICENCE, {"kb": f"{ids.base}id/"},
+        f"{ids.base}mappings/link-{stamp}", LICENCE, {"kb": f"{ids.base}id/"},
         {"mapping_set_title": f"Candidates from {source} (to review)", "mapping_date": when,
          "comment": "Proposed by carnet-kg link: fill reviewer_label (or reviewer_id) on the "
                     "rows you accept, delete the others, then load this file with the data."},

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .. import pipeline
+from .. import pipeline, revisions
 from ..config import Settings
 from ..identifiers import Identifiers
 from ..ingest import IngestError, SourceFile
@@ -121,6 +121,9 @@ def apply_update(
     changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
     if ox.NamedNode(str(ids.metadata_graph)) in changed:
         raise UpdateRejected(403, "the metadata graph is maintained by carnet-kg itself")
+    if any(isinstance(n, ox.NamedNode) and revisions.is_history_graph(ids, URIRef(n.value))
+           for n in changed):
+        raise UpdateRejected(403, "the history is maintained by carnet-kg itself")
     if not changed:
         return UpdateOutcome(0, 0, 0)
     try:

@@ -148,7 +148,11 @@ class Store(ABC):
         something.
         """
         when = when or datetime.now(UTC).replace(microsecond=0)
-        states = self.graph_states(w.name for w in writes)
+        names = [w.name for w in writes]
+        if len(set(names)) != len(names):  # a drop and an insert of one graph would both run
+            twice = sorted({n for n in names if names.count(n) > 1})
+            raise StoreError(f"one write names a graph twice: {', '.join(map(str, twice))}")
+        states = self.graph_states(names)
         operations, inserts, changed, revisions = [], [], [], []
         for item in writes:
             state = states.get(item.name)

@@ -9,6 +9,8 @@ from flask import Blueprint, Response, render_template
 from .. import page_model, revisions
 from ..describe import Document, describe
 from ..identifiers import Identifiers
+from ..namespaces import bind_prefixes
+from ..policy import PublishPolicy
 from ..sparql.formats import BY_KEY
 from . import context
 from .i18n_context import lang
@@ -67,6 +69,12 @@ def version(kind: str, key: str, name: str):
         return missing(Document(404), fmt)
     if found.graph is None:  # the revision that withdrew it: nothing to show
         return missing(Document(410, document=current.document), fmt)
+    # an old version may link to what is not public any more: those links go, as in the
+    # current version (the publish policy, judged against the store now)
+    store = context.store()
+    policy = PublishPolicy(Identifiers(context.settings().base), {}, store.has_resource)
+    found.graph, _ = policy.filter_links(current.thing, found.graph)
+    bind_prefixes(found.graph)
     response = _rdf(found.graph, fmt) if fmt != "html" else _page(found, current, kind, key)
     response.headers["Link"] = (f'</doc/{kind}/{key}>; rel="latest-version", '
                                 f'</doc/{kind}/{key}/revisions>; rel="version-history"')
@@ -76,7 +84,8 @@ def version(kind: str, key: str, name: str):
 def _page(found: revisions.Version, current: Document, kind: str, key: str) -> Response:
     ids = Identifiers(context.settings().base)
     snapshot = Document(200, found.graph, current.thing, current.document)
-    page = page_model.build(context.store(), ids, snapshot, kind, key, lang())
+    page = page_model.build(context.store(), ids, snapshot, kind, key, lang(),
+                            context.settings().embeddable_hosts)
     return Response(render_template("resource.html", page=page, jsonld="{}",
                                     iri=str(current.thing), archived=found.revision),
                     mimetype="text/html")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
+from .. import memory
 from ..harvest import oai
 from ..identifiers import Identifiers
 from . import context
@@ -22,4 +23,6 @@ def endpoint():
         context.store(), settings, Identifiers(settings.base), request.base_url,
         datetime.now(UTC).replace(microsecond=0),
     ))
+    if "resumptionToken" in arguments or "metadataPrefix" in arguments:
+        memory.release()  # a page of records: its freed objects must not stay resident
     return Response(body, mimetype="text/xml")

@@ -1,4 +1,5 @@
-"""``/ontology``: the ontology's documentation (HTML, French or English) and its RDF."""
+"""``/ontology``: the ontology's documentation (HTML, French or English) and its RDF;
+``/context.jsonld``: the JSON-LD context of carnet-kg data."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .. import i18n
+from ..importers.jsonld import MEDIA_TYPE, context_text
 from ..namespaces import CKG, CKG_ONTOLOGY, compact
 from ..sparql.formats import GRAPH_FORMATS
 from ..validation import ontology_graph
@@ -65,3 +67,16 @@ def documentation():
     response = Response(body, mimetype="text/html")
     response.vary.add("Accept")
     return response
+
+
+@blueprint.get("/context.jsonld")
+def context_document():
+    """The JSON-LD context (ontology/context.jsonld), also published at
+    https://w3id.org/carnet-kg/context.jsonld. Cacheable, readable from any origin (JSON-LD
+    processors in browsers fetch contexts across origins)."""
+    response = Response(context_text(), mimetype=MEDIA_TYPE)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    response.add_etag()
+    return response.make_conditional(request)

@@ -106,7 +106,8 @@ def _rdf(document: Document, fmt: str) -> Response:
 
 def _html(document: Document, kind: str, key: str) -> Response:
     ids = Identifiers(context.settings().base)
-    page = page_model.build(context.store(), ids, document, kind, key, lang())
+    page = page_model.build(context.store(), ids, document, kind, key, lang(),
+                            context.settings().embeddable_hosts)
     jsonld = _script_safe(document.graph.serialize(format="json-ld"))
     history = context.store().history.revisions(str(document.document))
     return Response(render_template("resource.html", page=page, jsonld=jsonld,

@@ -13,10 +13,19 @@ POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inlin
           "form-action 'self'; object-src 'none'")
 
 
+def policy(embeddable_hosts: frozenset[str]) -> str:
+    """POLICY, with media (images, audio, video) also from the hosts an operator allows."""
+    hosts = " ".join(f"https://{h} http://{h}" for h in sorted(embeddable_hosts))
+    return POLICY.replace("img-src 'self' data:;", f"img-src 'self' data: {hosts}; "
+                          f"media-src 'self' {hosts};")
+
+
 def register(app: Flask) -> None:
+    chosen = policy(app.config["CARNET_KG"].embeddable_hosts)
+
     @app.after_request
     def headers(response):
-        response.headers.setdefault("Content-Security-Policy", POLICY)
+        response.headers.setdefault("Content-Security-Policy", chosen)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         if "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]:
