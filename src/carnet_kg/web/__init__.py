@@ -15,6 +15,7 @@ from . import (
     crawling,
     errors,
     graph_store,
+    graphs,
     health,
     history,
     home,
@@ -61,6 +62,7 @@ def create_app(settings: Settings, store: Store) -> Flask:
     app.register_blueprint(writes.blueprint)
     app.register_blueprint(history.blueprint)
     app.register_blueprint(graph_store.blueprint)
+    app.register_blueprint(graphs.blueprint)
     errors.register(app)
     if settings.trusted_proxies:  # X-Forwarded-* are believed only when configured
         hops = settings.trusted_proxies
