@@ -292,7 +292,7 @@ def publish(
     policy = PublishPolicy(ids, split.resources, context.has_resource)
     outcome = policy.apply()
     writes = [
-        GraphWrite(ids.document_of(t), g, tuple(sorted(split.sources[t])))
+        GraphWrite(ids.document_of(t), g, tuple(sorted(split.kept_sources(t, g))))
         for t, g in outcome.published.items()
     ]
     for name, graph in split.external.items():

@@ -174,11 +174,15 @@ def _list_sets(root, arguments, context: Context) -> None:
 
 
 def _time(value: str, end: bool) -> tuple[datetime, str]:
-    if SECOND.fullmatch(value):
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC), "second"
-    if DAY.fullmatch(value):
-        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-        return (day + timedelta(days=1, seconds=-1) if end else day), "day"
+    try:
+        if SECOND.fullmatch(value):
+            moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            return moment, "second"
+        if DAY.fullmatch(value):
+            day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+            return (day + timedelta(days=1, seconds=-1) if end else day), "day"
+    except (ValueError, OverflowError):  # 2024-02-30, year 0, hour 25, the last day + 1
+        pass
     raise OAIError("badArgument", f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)")
 
 
@@ -228,7 +232,11 @@ def _read_token(token: str, context: Context) -> tuple[str, Selection, int, int 
         selection = Selection(state["s"], _time(state["f"], False)[0] if state["f"] else None,
                               _time(state["u"], False)[0], after)
         prefix, cursor, total = state["p"], int(state["c"]), int(state["n"])
-    except (ValueError, KeyError, TypeError, IndexError, OAIError):
+        if not isinstance(prefix, str) or not isinstance(state["s"], str | None) \
+                or not isinstance(state["a"][1], str) or cursor < 0 or total < 0:
+            raise ValueError("a field of the wrong type")
+    except (ValueError, KeyError, TypeError, IndexError, OverflowError, AttributeError,
+            OAIError):
         raise OAIError("badResumptionToken", "this resumption token is not one of ours") from None
     if expires < context.now:
         raise OAIError("badResumptionToken", "this resumption token has expired")

@@ -57,10 +57,12 @@ class SourceFile:
 
 
 def _display(path: Path) -> str:
+    """How a file is named in reports and in the metadata graph: relative to the working
+    folder, else by its folder and name, never by an absolute path of the server's disk."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return str(Path(*path.resolve().parts[-2:]))
 
 
 def _expand(paths: Iterable[Path]) -> Iterator[Path]:

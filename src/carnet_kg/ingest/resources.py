@@ -24,6 +24,17 @@ class ResourceSplit:
     resources: dict[URIRef, Graph] = field(default_factory=dict)
     external: dict[URIRef, Graph] = field(default_factory=dict)
     sources: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # for resources described by several files: which triples each file gave (so that a file
+    # whose every triple the policy dropped is not named as a source of what is published)
+    origins: dict[URIRef, dict[str, set]] = field(default_factory=dict)
+
+    def kept_sources(self, thing: URIRef, kept: Graph) -> set[str]:
+        """The files that gave ``thing`` at least one triple still in ``kept``."""
+        labels = self.sources.get(thing, set())
+        given = self.origins.get(thing)
+        if given is None:
+            return set(labels)
+        return {label for label in labels if any(t in kept for t in given.get(label, ()))}
 
     def merged(self) -> Graph:
         """All triples in one graph (what validation reads)."""
@@ -91,7 +102,24 @@ def split_resources(sources: list[SourceFile], ids: Identifiers) -> ResourceSpli
                 else:
                     _place_external(split, external_name, triple, source.label, ids)
     _attach_blank_nodes(split, loose, ids)
+    _record_origins(split, sources, ids)
     return split
+
+
+def _record_origins(split: ResourceSplit, sources: list[SourceFile], ids: Identifiers) -> None:
+    """Which triples each file gave the resources that several files describe (rare: a
+    mapping set beside its lexicon, a link added in another file)."""
+    shared = {thing for thing, graph in split.resources.items()
+              if len({label for label in split.sources[thing]}) > 1}
+    if not shared:
+        return
+    for source in sources:
+        for graph in source.graphs.values():
+            for triple in graph:
+                owner = ids.owner(triple[0]) if isinstance(triple[0], URIRef) else None
+                if owner in shared:
+                    split.origins.setdefault(owner, {}).setdefault(source.label, set()).add(
+                        triple)
 
 
 def _attach_blank_nodes(split: ResourceSplit, loose: dict, ids: Identifiers) -> None:

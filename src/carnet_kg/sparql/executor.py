@@ -12,6 +12,7 @@ queries in the calling thread, without a hard time limit (development and tests 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -20,6 +21,8 @@ from dataclasses import replace
 import pyoxigraph as ox
 
 from .worker import Job, Reply, execute, main
+
+SLOW_QUERY = 0.25  # seconds after which a query runs at the lowest CPU priority
 
 
 class QueryTimeout(Exception):
@@ -52,6 +55,14 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.niced = False
+
+    def lower_priority(self) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
+            self.niced = True
+        except (OSError, AttributeError):  # gone already, or no such call here
+            pass
 
     def stop(self) -> None:
         self.process.kill()
@@ -82,9 +93,12 @@ class ProcessExecutor:
         job = replace(job, generation=self.generation)
         try:
             worker.connection.send(job)
-            if worker.connection.poll(max(0.0, deadline - time.monotonic())):
+            if self._answered(worker, deadline):
                 reply = worker.connection.recv()
-                self._idle.put(worker)
+                if worker.niced:  # its priority cannot be raised back: a fresh one instead
+                    self._replace(worker)
+                else:
+                    self._idle.put(worker)
                 return reply
         except (OSError, EOFError):
             pass  # the worker died (out of memory?): replaced below, reported as an error
@@ -93,6 +107,16 @@ class ProcessExecutor:
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
         self._replace(worker)
         return Reply(503, b"the query stopped its worker (out of memory?) and was not answered")
+
+    def _answered(self, worker: _Worker, deadline: float) -> bool:
+        """Wait for the worker's reply until ``deadline``; a query still running after
+        SLOW_QUERY seconds has its worker's CPU priority lowered, so that a long query yields
+        the processors to the short ones of other clients while it runs."""
+        first = min(SLOW_QUERY, max(0.0, deadline - time.monotonic()))
+        if worker.connection.poll(first):
+            return True
+        worker.lower_priority()
+        return worker.connection.poll(max(0.0, deadline - time.monotonic()))
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start its successor without holding up the caller."""

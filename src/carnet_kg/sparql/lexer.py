@@ -53,3 +53,19 @@ def tokens(text: str) -> Iterator[Token]:
 def names_dataset(query: str) -> bool:
     """Whether a query has its own FROM / FROM NAMED clause (outside strings and comments)."""
     return any(t.kind == "word" and t.depth == 0 and t.upper == "FROM" for t in tokens(query))
+
+
+OPENERS, CLOSERS = {"{", "(", "["}, {"}", ")", "]"}
+
+
+def nesting(text: str) -> int:
+    """The deepest nesting of braces, parentheses and brackets (outside strings, IRIs and
+    comments)."""
+    depth = deepest = 0
+    for token in tokens(text):
+        if token.text in OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in CLOSERS:
+            depth -= 1
+    return deepest

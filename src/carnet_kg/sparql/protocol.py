@@ -91,7 +91,9 @@ def parse(
         query, update = _one(params, "query"), _one(params, "update")
         if (query is None) == (update is None):
             raise ProtocolError(400, "the form must hold exactly one 'query' or one 'update'")
-        return _operation("query" if update is None else "update", query or update, params)
+        if update is None:  # an empty query= is still the query (and gets its own 400)
+            return _operation("query", query, params)
+        return _operation("update", update, params)
     if media_type in (QUERY_TYPE, UPDATE_TYPE):
         kind = "query" if media_type == QUERY_TYPE else "update"
         return _operation(kind, _decode(body, charset, f"the {kind}"), params)

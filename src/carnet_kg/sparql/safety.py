@@ -17,6 +17,8 @@ from rdflib import URIRef
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from .lexer import nesting
+
 # Substrings, not words: SPARQL needs no space before a keyword ("1SERVICE"), so any query
 # that contains the letters at all is parsed (or refused when it cannot be).
 SERVICE_WORD = re.compile(r"service", re.IGNORECASE)
@@ -61,8 +63,20 @@ def _check_services(tree, allowed: frozenset[str]) -> None:
             )
 
 
+MAX_NESTING = 200  # no real query nests deeper; parsers (ours, Oxigraph's) recurse per level
+
+
+def check_nesting(text: str) -> None:
+    """Raise Refused for a request nested so deep that parsing it would exhaust the stack."""
+    if nesting(text) > MAX_NESTING:
+        raise Refused(f"the request nests braces, parentheses or brackets more than "
+                      f"{MAX_NESTING} levels deep: simplify it")
+
+
 def check_query(text: str, allowed: frozenset[str]) -> None:
-    """Raise Refused if the query would call an endpoint that is not allowed."""
+    """Raise Refused if the query nests absurdly deep, or would call an endpoint that is not
+    allowed."""
+    check_nesting(text)
     if not SERVICE_WORD.search(text):
         return
     try:
@@ -77,6 +91,7 @@ def check_query(text: str, allowed: frozenset[str]) -> None:
 
 def check_update(text: str, allowed: frozenset[str]) -> UpdateFacts:
     """Raise Refused for LOAD and for SERVICE calls that are not allowed."""
+    check_nesting(text)
     try:
         tree = parseUpdate(text)
     except ParseException as error:

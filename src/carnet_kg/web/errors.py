@@ -1,7 +1,7 @@
 """Error pages: the right status code and a short explanation, never a stack trace."""
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 
 def _wants_json() -> bool:
@@ -19,3 +19,10 @@ def register(app: Flask) -> None:
             body = jsonify(status=error.code, error=error.name, message=error.description)
             return body, error.code, headers
         return render_template("error.html", error=error), error.code, headers
+
+    @app.errorhandler(RecursionError)
+    def too_deep(_error: RecursionError):
+        """Only what a client sent nests that deep (a query of a thousand parentheses, JSON of
+        a thousand arrays): its fault, said as a 400, not a crash."""
+        return http_error(BadRequest("the request is nested too deeply to be read (brackets, "
+                                     "parentheses or JSON levels): simplify it"))

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from flask import Blueprint, Response, request, send_file
@@ -19,6 +20,10 @@ from .rdf_response import RDFLIB_NAMES
 from .writes import answer, changed, refused
 
 blueprint = Blueprint("graph_store", __name__)
+# an absolute http(s) IRI: a host (or a bracketed IPv6 address), then a path whose percent
+# signs all start an escape
+IRI = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[^\s/?#\[\]@]+)(:[0-9]*)?"
+                 r"([/?#](%[0-9A-Fa-f]{2}|[^%])*)?")
 UNION_FORMATS = {"text/turtle": "turtle", "application/n-quads": "nquads",
                  "application/trig": "trig"}
 
@@ -31,7 +36,7 @@ def _graph_name() -> URIRef | None | Response:
     if default:
         return None
     name = graphs[0]
-    if not name.startswith(("http://", "https://")) or FORBIDDEN_IN_IRI.search(name):
+    if not IRI.fullmatch(name) or FORBIDDEN_IN_IRI.search(name):
         return answer(400, f"graph={name[:200]!r} is not an absolute http(s) IRI")
     return URIRef(name)
 
