@@ -66,17 +66,23 @@ def main(ctx: click.Context, base: str | None, store: str | None) -> None:
 @click.pass_obj
 def load(obj: Context, paths: tuple[Path, ...]) -> None:
     """Validate RDF files or folders and store their public resources (all or nothing)."""
-    with _store(obj.settings) as store:
-        try:
-            report = pipeline.load(list(paths), obj.settings, store, out=sys.stderr)
-        except IngestError as error:
-            raise click.ClickException(f"{error}\nnothing was written") from error
-        except pipeline.LoadFailed as failure:
-            click.echo(failure.report.text(), err=True)
-            raise click.ClickException("the data is invalid: nothing was written") from failure
-        except StoreError as error:
-            raise click.ClickException(f"store: {error}\nnothing was written") from error
+    with _store(obj.settings) as store, _all_or_nothing():
+        report = pipeline.load(list(paths), obj.settings, store, out=sys.stderr)
     click.echo(report.summary())
+
+
+@contextmanager
+def _all_or_nothing():
+    """What a failed load or import tells: the problem, and that nothing was written."""
+    try:
+        yield
+    except IngestError as error:
+        raise click.ClickException(f"{error}\nnothing was written") from error
+    except pipeline.LoadFailed as failure:
+        click.echo(failure.report.text(), err=True)
+        raise click.ClickException("the data is invalid: nothing was written") from failure
+    except StoreError as error:
+        raise click.ClickException(f"store: {error}\nnothing was written") from error
 
 
 @main.command("import")
@@ -105,31 +111,25 @@ def import_(obj: Context, fmt: str, paths: tuple[Path, ...], dry_run: bool, time
     except ValueError as error:
         raise click.BadParameter(str(error)) from error
     exists = settings.in_memory or Path(settings.store).is_dir()
-    with _store(settings, read_only=dry_run) if exists or not dry_run else nullcontext() as store:
-        try:
-            files = importers.list_files(fmt, paths)
-            progress = Progress("reading", len(files), sys.stderr)
-            sources = importers.read_sources(fmt, files, options, store, progress.advance)
-            progress.done()
-            checked = pipeline.check_sources(sources, settings, store, sys.stderr, len(files))
-            if dry_run:
-                if not checked.report.conforms:
-                    raise pipeline.LoadFailed(checked.report)
-                click.echo(checked.report.text())
-                outcome = PublishPolicy(Identifiers(settings.base), checked.split.resources,
-                                        store.has_resource if store else lambda _: False).apply()
-                click.echo(f"dry run: read {len(files)} file(s): {len(checked.split.resources)} "
-                           f"resource(s); would publish {len(outcome.published)}, withhold "
-                           f"{len(outcome.withheld)} non-public; nothing was written")
-                return
-            report = pipeline.publish(checked, settings, store, sys.stderr)
-        except IngestError as error:
-            raise click.ClickException(f"{error}\nnothing was written") from error
-        except pipeline.LoadFailed as failure:
-            click.echo(failure.report.text(), err=True)
-            raise click.ClickException("the data is invalid: nothing was written") from failure
-        except StoreError as error:
-            raise click.ClickException(f"store: {error}\nnothing was written") from error
+    opened = _store(settings, read_only=dry_run) if exists or not dry_run else nullcontext()
+    with opened as store, _all_or_nothing():
+        files = importers.list_files(fmt, paths)
+        progress = Progress("reading", len(files), sys.stderr)
+        sources = importers.read_sources(fmt, files, options, store, progress.advance)
+        progress.done()
+        checked = pipeline.check_sources(sources, settings, store, sys.stderr, len(files))
+        if dry_run:
+            if not checked.report.conforms:
+                raise pipeline.LoadFailed(checked.report)
+            click.echo(checked.report.text())
+            outcome = PublishPolicy(Identifiers(settings.base), checked.split.resources,
+                                    store.has_resource if store else lambda _: False).apply()
+            click.echo(f"dry run: read {len(files)} file(s): {len(checked.split.resources)} "
+                       f"resource(s); would publish {len(outcome.published)}, withhold "
+                       f"{len(outcome.withheld)} non-public; nothing was written")
+            return
+        report = pipeline.publish(checked, settings, store, sys.stderr,
+                                  agent="carnet-kg import")
     click.echo(report.summary())
 
 

@@ -17,12 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from ..config import PROJECT_ROOT
 from ..ingest import IngestError, SourceFile
-from ..ingest.rdf_files import FORBIDDEN_IN_IRI
+from ..ingest.rdf_files import FORBIDDEN_IN_IRI, relabelled
 from .options import ImportOptions
 from .resolve import Resolver
 
@@ -133,20 +132,7 @@ def parse(text: str, base: str, label: str) -> SourceFile:
     except Exception as error:  # the JSON-LD parser raises many unrelated types
         problem = " ".join(str(error).split())[:500] or type(error).__name__
         raise IngestError(f"{label}: not valid JSON-LD: {problem}") from error
-    graphs: dict[URIRef | None, Graph] = {}
-    fresh: dict[BNode, BNode] = {}
-    for graph in dataset.graphs():
-        if len(graph) == 0:
-            continue
-        name = graph.identifier if isinstance(graph.identifier, URIRef) else None
-        if name == DATASET_DEFAULT_GRAPH_ID:
-            name = None
-        plain = graphs.setdefault(name, Graph())
-        for triple in graph:
-            _check_iris(label, (*triple, name))
-            plain.add(tuple(fresh.setdefault(t, BNode()) if isinstance(t, BNode) else t
-                            for t in triple))
-    return SourceFile(label, graphs)
+    return relabelled(dataset, label)  # blank nodes of our own, IRIs checked, as load
 
 
 def serialize(graph: Graph) -> str:
