@@ -6,28 +6,16 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from collections import deque
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from .conftest import PRIVATE_KEYS
+from .html_links import Links
 from .servers import running_server
 
 PRIVATE_SLUGS = [key.rsplit("/", 1)[1] for key in PRIVATE_KEYS]
 MAX_PAGES = 600
-
-
-class Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        for name in ("href", "src", "action"):
-            if attributes.get(name) and (tag != "form" or name == "action"):
-                self.found.append(attributes[name])
 
 
 @pytest.fixture(scope="module")

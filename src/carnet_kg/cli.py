@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -11,7 +11,7 @@ from rdflib import Literal, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from . import pipeline, queries, revisions
+from . import importers, pipeline, queries, revisions
 from .config import ConfigError, Settings, load_settings
 from .identifiers import Identifiers
 from .ingest import IngestError
@@ -20,6 +20,7 @@ from .linking import candidates, mapping_graph, matching, sssom, workflow
 from .linking.remote import RemoteError, RemoteVocabulary
 from .memory import limit_arenas
 from .namespaces import bind_prefixes, compact
+from .policy import PublishPolicy
 from .progress import Progress
 from .store import QueryResult, QuerySyntaxError, Store, StoreError, open_store
 
@@ -100,11 +101,6 @@ def import_(obj: Context, fmt: str, paths: tuple[Path, ...], dry_run: bool, time
             licence: str, language: str) -> None:
     """Import Praxis note pages, Markdown notes or JSON-LD (docs/import.md), through the same
     validation and publish policy as load: all or nothing."""
-    from contextlib import nullcontext
-
-    from . import importers
-    from .policy import PublishPolicy
-
     settings = obj.settings
     try:
         options = importers.ImportOptions(settings.base, timezone, licence, language)

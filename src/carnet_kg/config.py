@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BASE = "http://localhost:5000/"
@@ -71,8 +72,6 @@ class Settings:
     def embeddable_hosts(self) -> frozenset[str]:
         """Hosts whose images, audio and video pages embed: ours, and those an operator
         allows; media elsewhere are linked, never hot-linked."""
-        from urllib.parse import urlsplit
-
         own = urlsplit(self.base).netloc
         return frozenset({own, *(h.strip() for h in self.media_hosts.split(",") if h.strip())})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -253,8 +254,6 @@ def _size(value, lang: str) -> str | None:
 
 
 def _media(ids, graph: Graph, thing, lang: str, hosts: frozenset[str]) -> list[MediaItem]:
-    from urllib.parse import urlsplit
-
     found = []
     for node in sorted(graph.objects(thing, SCHEMA.associatedMedia), key=str):
         classes = set(graph.objects(node, RDF.type))

@@ -41,23 +41,17 @@ def provenance(store: Store, ids: Identifiers, document: URIRef) -> Graph:
     bind_prefixes(graph)
     previous = None
     for revision in store.history.revisions(str(document)):
+        graph += _record(ids, revision)
         node = revision_iri(document, revision.revision)
         activity = URIRef(f"{node}#activity")
         agent = agent_iri(ids, revision.agent)
-        when = Literal(revision.time, datatype=XSD.dateTime)
         graph.add((node, RDF.type, PROV.Entity))
-        graph.add((node, RDF.type, CKG.Revision))
-        graph.add((node, CKG.revisionNumber, Literal(revision.revision)))
-        graph.add((node, PROV.specializationOf, document))
-        graph.add((node, PROV.generatedAtTime, when))
-        graph.add((node, PROV.wasAttributedTo, agent))
         graph.add((node, PROV.wasGeneratedBy, activity))
         graph.add((activity, RDF.type, PROV.Activity))
         graph.add((activity, RDFS.label, Literal(revision.action)))
-        graph.add((activity, PROV.endedAtTime, when))
+        graph.add((activity, PROV.endedAtTime, Literal(revision.time, datatype=XSD.dateTime)))
         graph.add((activity, PROV.wasAssociatedWith, agent))
         graph.add((agent, RDF.type, PROV.Agent))
-        graph.add((agent, FOAF.name, Literal(revision.agent)))
         if previous is not None:
             graph.add((node, PROV.wasRevisionOf, previous))
         previous = node

@@ -19,6 +19,7 @@ from rdflib import Dataset, URIRef
 from . import pipeline
 from .config import Settings
 from .identifiers import Identifiers
+from .importers.jsonld import parse as parse_jsonld
 from .ingest import IngestError, SourceFile
 from .ingest.rdf_files import relabelled
 from .store import Store
@@ -64,8 +65,6 @@ def parse_body(body: bytes, media_type: str, base: str, label: str) -> SourceFil
     except UnicodeDecodeError as error:
         raise WriteRefused(400, f"the body is not UTF-8 (byte {error.start})") from error
     if fmt == "json-ld":  # never fetches a remote @context (importers.jsonld)
-        from .importers.jsonld import parse as parse_jsonld
-
         try:
             return parse_jsonld(text, base, label)
         except IngestError as error:

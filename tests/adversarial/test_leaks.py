@@ -15,7 +15,6 @@ import json
 import re
 import urllib.parse
 from collections import Counter, deque
-from html.parser import HTMLParser
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -27,6 +26,7 @@ from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
 from ..conftest import BASE, PRIVATE_KEYS, SAMPLE
+from ..html_links import Links
 from .support import (
     ALICE_TOKEN,
     CANARY_IRIS,
@@ -113,18 +113,6 @@ def public_things(site) -> list[str]:
 
 
 # ---- 1. the crawl ---------------------------------------------------------------------------
-
-class Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        for name in ("href", "src", "action"):
-            if attributes.get(name):
-                self.found.append(attributes[name])
-
 
 LINK_HEADER = re.compile(r"<([^>]+)>")
 

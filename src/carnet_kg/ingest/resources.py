@@ -94,6 +94,7 @@ def split_resources(sources: list[SourceFile], ids: Identifiers) -> ResourceSpli
                 subject = triple[0]
                 owner = ids.owner(subject) if isinstance(subject, URIRef) else None
                 if owner is not None:
+                    _note_origin(split, owner, source.label, triple)
                     _graph(split.resources, owner).add(triple)
                     split.sources[owner].add(source.label)
                     split.sources[subject].add(source.label)
@@ -102,24 +103,21 @@ def split_resources(sources: list[SourceFile], ids: Identifiers) -> ResourceSpli
                 else:
                     _place_external(split, external_name, triple, source.label, ids)
     _attach_blank_nodes(split, loose, ids)
-    _record_origins(split, sources, ids)
     return split
 
 
-def _record_origins(split: ResourceSplit, sources: list[SourceFile], ids: Identifiers) -> None:
+def _note_origin(split: ResourceSplit, owner: URIRef, label: str, triple: tuple) -> None:
     """Which triples each file gave the resources that several files describe (rare: a
-    mapping set beside its lexicon, a link added in another file)."""
-    shared = {thing for thing, graph in split.resources.items()
-              if len({label for label in split.sources[thing]}) > 1}
-    if not shared:
-        return
-    for source in sources:
-        for graph in source.graphs.values():
-            for triple in graph:
-                owner = ids.owner(triple[0]) if isinstance(triple[0], URIRef) else None
-                if owner in shared:
-                    split.origins.setdefault(owner, {}).setdefault(source.label, set()).add(
-                        triple)
+    mapping set beside its lexicon, a link added in another file). Until a second file
+    speaks of a resource, all its triples are the first file's."""
+    given = split.origins.get(owner)
+    if given is None:
+        known = split.sources.get(owner)
+        if not known or label in known:
+            return
+        first = next(iter(known))
+        given = split.origins[owner] = {first: set(split.resources[owner])}
+    given.setdefault(label, set()).add(triple)
 
 
 def _attach_blank_nodes(split: ResourceSplit, loose: dict, ids: Identifiers) -> None:

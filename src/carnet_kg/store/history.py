@@ -116,8 +116,15 @@ class History:
         return Revision(graph, number, datetime.fromisoformat(time), agent, action, text)
 
     def last(self, graph: str) -> Revision | None:
-        found = self.revisions(graph)
-        return found[-1] if found else None
+        """A graph's latest confirmed revision, without its content."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT revision, time, agent, action FROM revisions WHERE graph = ? AND "
+                "confirmed = 1 ORDER BY revision DESC LIMIT 1", (graph,)).fetchone()
+        if row is None:
+            return None
+        number, time, agent, action = row
+        return Revision(graph, number, datetime.fromisoformat(time), agent, action, None)
 
     def all(self, batch: int = 500) -> Iterator[Revision]:
         """Every confirmed revision with its content (for export), graph by graph, read a

@@ -23,6 +23,6 @@ def endpoint():
         context.store(), settings, Identifiers(settings.base), request.base_url,
         datetime.now(UTC).replace(microsecond=0),
     ))
-    if "resumptionToken" in arguments or "metadataPrefix" in arguments:
+    if arguments.get("verb") in (["ListRecords"], ["ListIdentifiers"]):
         memory.release()  # a page of records: its freed objects must not stay resident
     return Response(body, mimetype="text/xml")

@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from .. import writes
-from ..identifiers import KEY_PATTERN, KINDS, Identifiers
+from ..identifiers import KINDS, Identifiers
 from . import context
 from .auth import writer
+from .resources import valid_address
 
 blueprint = Blueprint("writes", __name__)
 
@@ -34,7 +35,7 @@ def changed() -> None:
 
 
 def _target(kind: str, key: str) -> Response | None:
-    if kind not in KINDS or not KEY_PATTERN.fullmatch(key):
+    if not valid_address(kind, key):
         return answer(404, f"/doc/{kind}/{key} is not a resource address: "
                             "kinds are " + ", ".join(KINDS) + "; keys use a-z, 0-9 and -")
     return None
