@@ -10,6 +10,8 @@ from carnet_kg import pipeline
 from carnet_kg.config import PROJECT_ROOT, Settings
 from carnet_kg.store import open_store
 
+from . import backends
+
 BASE = "https://example.org/kb/"
 SAMPLE = PROJECT_ROOT / "data"
 
@@ -33,7 +35,29 @@ PREFIXES = """\
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(base=BASE, store=str(tmp_path / "store"))
+    return Settings(base=BASE, store=str(tmp_path / "store"),
+                    **backends.engine_settings(tmp_path / "store"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _engines_of_session():
+    """Remote backend: stop every engine still running when the session ends."""
+    yield
+    backends.stop_since(set())
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _engines_of_module():
+    before = backends.started()
+    yield
+    backends.stop_since(before)
+
+
+@pytest.fixture(autouse=True)
+def _engines_of_test():
+    before = backends.started()
+    yield
+    backends.stop_since(before)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,13 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .backends import engine_env, free_port, oxigraph_program  # noqa: F401 - re-exported
 from .conftest import BASE
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def carnet(folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -32,7 +26,8 @@ def carnet(folder: Path, env: dict[str, str], *args: str) -> subprocess.Complete
 def running_server(folder: Path, settings: dict[str, str] | None = None,
                    load: list[str] | None = None) -> Iterator[str]:
     """A server on its own store in ``folder``; ``load`` is loaded first (else the sample)."""
-    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"), "CARNET_KG_BASE": BASE,
+    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"),
+           **engine_env(folder / "store"), "CARNET_KG_BASE": BASE,
            "CARNET_KG_CONFIG": "", **(settings or {})}
     if load:
         loaded = carnet(folder, env, "load", *load)
@@ -63,16 +58,6 @@ def running_server(folder: Path, settings: dict[str, str] | None = None,
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-
-
-def oxigraph_program() -> str:
-    """The `oxigraph` command of the test extra (beside this Python), else on PATH."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.is_file():
-        return str(beside)
-    from .requirements import require_program
-
-    return require_program("oxigraph", "pip install oxigraph (the test extra)")
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from pathlib import Path
 from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 
+from .backends import engine_env, engine_settings
 from .conftest import BASE, PREFIXES, public_note
 
 NOTES = 1500
@@ -28,7 +29,8 @@ def _batch(path: Path, title: str) -> Path:
 
 def _kill_during_write(folder: Path, data: Path, delay: float) -> int:
     """Start a load, kill -9 it ``delay`` seconds after it starts its transaction."""
-    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"), "CARNET_KG_BASE": BASE,
+    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"),
+           **engine_env(folder / "store"), "CARNET_KG_BASE": BASE,
            "CARNET_KG_CONFIG": ""}
     process = subprocess.Popen([sys.executable, "-m", "carnet_kg.cli", "load", str(data)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -48,8 +50,10 @@ def _titles(store) -> set[str]:
 
 def test_kill_9_during_load_leaves_before_or_after(tmp_path):
     first, second = _batch(tmp_path / "a.ttl", "Avant"), _batch(tmp_path / "b.ttl", "Après")
-    settings = Settings(base=BASE, store=str(tmp_path / "store"))
-    env = {**os.environ, "CARNET_KG_STORE": settings.store, "CARNET_KG_BASE": BASE,
+    settings = Settings(base=BASE, store=str(tmp_path / "store"),
+                        **engine_settings(tmp_path / "store"))
+    env = {**os.environ, "CARNET_KG_STORE": settings.store,
+           **engine_env(settings.store), "CARNET_KG_BASE": BASE,
            "CARNET_KG_CONFIG": ""}
     done = subprocess.run([sys.executable, "-m", "carnet_kg.cli", "load", str(first)],
                           env=env, capture_output=True, text=True, timeout=300)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from .backends import engine_env
 from .conftest import BASE, SAMPLE, public_note, write
 
 
@@ -20,7 +21,7 @@ def run(tmp_path: Path):
     env = {
         **os.environ,
         "CARNET_KG_BASE": BASE,
-        "CARNET_KG_STORE": str(tmp_path / "store"),
+        "CARNET_KG_STORE": str(tmp_path / "store"), **engine_env(tmp_path / "store"),
         "CARNET_KG_CONFIG": "",
     }
 

@@ -32,6 +32,7 @@ from carnet_kg.ingest import IngestError
 from carnet_kg.namespaces import CKG
 from carnet_kg.web import create_app
 
+from .backends import engine_env
 from .conftest import BASE, SAMPLE
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -75,6 +76,7 @@ def line_of(text: str, needle: str) -> int:
 @pytest.fixture
 def run(tmp_path: Path):
     env = {**os.environ, "CARNET_KG_BASE": BASE, "CARNET_KG_STORE": str(tmp_path / "store"),
+           **engine_env(tmp_path / "store"),
            "CARNET_KG_CONFIG": ""}
 
     def run(*args: str) -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ from carnet_kg.linking.matching import Labelled
 from carnet_kg.linking.remote import RemoteError, RemoteVocabulary
 from carnet_kg.web import create_app
 
+from .backends import engine_env
 from .conftest import BASE, SAMPLE, public_note, write
 from .servers import carnet, running_oxigraph
 
@@ -254,7 +255,8 @@ def test_lexicon_filters_unmapped_terms(client):
 # ---- the link workflow ----------------------------------------------------------------
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "CARNET_KG_STORE": str(tmp_path / "store"), "CARNET_KG_BASE": BASE,
+    return {**os.environ, "CARNET_KG_STORE": str(tmp_path / "store"),
+            **engine_env(tmp_path / "store"), "CARNET_KG_BASE": BASE,
             "CARNET_KG_CONFIG": ""}
 
 

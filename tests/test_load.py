@@ -13,6 +13,7 @@ from carnet_kg.ingest import IngestError
 from carnet_kg.namespaces import CKG
 from carnet_kg.store import open_store
 
+from .backends import engine_settings
 from .conftest import BASE, PRIVATE_KEYS, SAMPLE, public_note, write
 
 NOTE_45 = URIRef(BASE + "id/note/autonomie-du-groupe")
@@ -158,7 +159,8 @@ def test_export_then_load_round_trips(settings, loaded_store, tmp_path):
     exported = tmp_path / "export.nq"
     with exported.open("wb") as handle:
         loaded_store.dump(handle, "nquads")
-    other = open_store(settings.with_(store=str(tmp_path / "other")))
+    other = open_store(settings.with_(store=str(tmp_path / "other"),
+                                      **engine_settings(tmp_path / "other")))
     try:
         pipeline.load([exported], settings, other)
         again = io.BytesIO()

@@ -8,7 +8,6 @@ import pytest
 from rdflib import Graph
 
 from carnet_kg import i18n
-from carnet_kg.config import Settings
 from carnet_kg.web import create_app
 
 from .conftest import BASE
@@ -114,14 +113,13 @@ def test_forwarded_headers_only_when_configured(settings, loaded_store):
                "X-Forwarded-Proto": "https"}
     plain = create_app(settings, loaded_store).test_client().get("/sparql", headers=headers)
     assert b"proxy.example" not in plain.data
-    trusting = create_app(Settings(base=settings.base, store=settings.store,
-                                   trusted_proxies=1), loaded_store).test_client()
+    trusting = create_app(settings.with_(trusted_proxies=1), loaded_store).test_client()
     assert b"https://proxy.example/sparql" in trusting.get("/sparql", headers=headers).data
 
 
 @pytest.fixture
 def writable(settings, loaded_store):
-    app = create_app(Settings(base=settings.base, store=settings.store, write_token="tok"),
+    app = create_app(settings.with_(write_token="tok"),
                      loaded_store)
     return app.test_client()
 

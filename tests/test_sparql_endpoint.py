@@ -11,6 +11,7 @@ from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
+from .backends import engine_settings
 from .conftest import BASE, SAMPLE
 
 CKG = "https://w3id.org/carnet-kg/ontology#"
@@ -21,7 +22,8 @@ TOKEN = "endpoint-test-token"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("endpoint")
-    settings = Settings(base=BASE, store=str(folder / "store"), max_rows=4, write_token=TOKEN,
+    settings = Settings(base=BASE, store=str(folder / "store"),
+                        **engine_settings(folder / "store"), max_rows=4, write_token=TOKEN,
                         max_request_bytes=20_000, query_workers=2)
     store = open_store(settings)
     pipeline.load([SAMPLE], settings, store)

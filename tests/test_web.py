@@ -14,6 +14,7 @@ import pytest
 
 from carnet_kg.web import create_app
 
+from .backends import engine_env
 from .conftest import BASE
 from .requirements import require_program
 
@@ -69,7 +70,8 @@ def server(tmp_path_factory):
     """``carnet-kg serve`` on an empty store, as the README starts it."""
     port = _free_port()
     folder = tmp_path_factory.mktemp("serve")
-    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"), "CARNET_KG_BASE": BASE}
+    env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"),
+           **engine_env(folder / "store"), "CARNET_KG_BASE": BASE}
     process = subprocess.Popen(
         [sys.executable, "-m", "carnet_kg.cli", "serve", "--port", str(port)],
         cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

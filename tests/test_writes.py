@@ -15,6 +15,7 @@ from carnet_kg.identifiers import Identifiers
 from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
+from .backends import engine_settings
 from .conftest import BASE, PREFIXES, PRIVATE_KEYS, public_note
 
 TOKENS = "alice:alice-secret-token,platform:platform-secret-token"
@@ -242,7 +243,8 @@ def test_export_then_load_restores_everything_with_history(client, loaded_store,
     assert count >= 5
     path = tmp_path / "export.nq"
     path.write_bytes(exported.getvalue())
-    settings = Settings(base=BASE, store=str(tmp_path / "restored"))
+    settings = Settings(base=BASE, store=str(tmp_path / "restored"),
+                        **engine_settings(tmp_path / "restored"))
     restored = open_store(settings)
     try:
         pipeline.load([path], settings, restored)

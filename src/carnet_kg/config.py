@@ -29,6 +29,7 @@ NUMBERS = [
     ("trusted_proxies", int, 0),
     ("oai_page_size", int, 1),
     ("malloc_arenas", int, 0),
+    ("sparql_timeout", float, 1.0),
 ]
 
 
@@ -45,6 +46,12 @@ class Settings:
 
     base: str = DEFAULT_BASE
     store: str = "var/store"
+    # a remote SPARQL 1.1 engine instead of the embedded store (store/remote.py); ``store`` is
+    # then where the side files live (history, withheld registry, indexes)
+    sparql_query: str = ""  # query endpoint URL (SPARQL 1.1 Protocol)
+    sparql_update: str = ""  # update endpoint URL (SPARQL 1.1 Update)
+    sparql_store: str = ""  # Graph Store Protocol URL (optional: reads of one graph)
+    sparql_timeout: float = 120.0  # seconds for one of our own requests to the engine
     sample_data: str = str(PROJECT_ROOT / "data")
     ontology: str = str(PROJECT_ROOT / "ontology" / "carnet.ttl")
     shapes: str = str(PROJECT_ROOT / "shapes" / "carnet.shacl.ttl")
@@ -89,7 +96,24 @@ class Settings:
             if value < minimum:
                 raise ConfigError(f"{name}: {value} is below the minimum {minimum}")
             object.__setattr__(self, name, value)
+        self._check_engine()
         _ = self.tokens  # a malformed token list is an error at start, not at first write
+
+    def _check_engine(self) -> None:
+        for name in ("sparql_query", "sparql_update", "sparql_store"):
+            value = getattr(self, name)
+            if value and not value.startswith(("http://", "https://")):
+                raise ConfigError(f"{name}: {value!r} is not an http(s) URL")
+        if bool(self.sparql_query) != bool(self.sparql_update):
+            raise ConfigError("sparql_query and sparql_update go together: a remote store needs "
+                              "its query and its update endpoint")
+        if self.sparql_store and not self.sparql_query:
+            raise ConfigError("sparql_store needs sparql_query and sparql_update too")
+
+    @property
+    def remote(self) -> bool:
+        """Whether the data lives in a remote SPARQL engine."""
+        return bool(self.sparql_query)
 
     @property
     def queries_per_client(self) -> int:

@@ -13,6 +13,7 @@ from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
+from ..backends import engine_settings
 from ..conftest import BASE, SAMPLE
 from .support import DETAILS, FIGURES, TOKENS, canary_file
 
@@ -46,7 +47,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def app_store(tmp_path_factory):
     """An in-process store holding the sample and the canaries (for Flask's test client)."""
     folder: Path = tmp_path_factory.mktemp("adversarial-app")
-    settings = Settings(base=BASE, store=str(folder / "store"), write_tokens=TOKENS,
+    settings = Settings(base=BASE, store=str(folder / "store"),
+                        **engine_settings(folder / "store"), write_tokens=TOKENS,
                         query_workers=2, query_timeout=3, update_timeout=5,
                         max_request_bytes=200_000, client_query_limit=4)
     store = open_store(settings)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from ..backends import engine_env
 from ..conftest import BASE, PREFIXES, PRIVATE_KEYS
 from ..servers import carnet, free_port
 
@@ -165,6 +166,7 @@ class Server:
                  load: list[str] | None = None) -> None:
         self.folder = folder
         self.env = {**os.environ, "CARNET_KG_STORE": str(folder / "store"),
+                    **engine_env(folder / "store"),
                     "CARNET_KG_BASE": BASE, "CARNET_KG_CONFIG": "", **(settings or {})}
         self.process: subprocess.Popen | None = None
         self.url = ""

@@ -17,6 +17,7 @@ from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
+from ..backends import engine_settings
 from ..conftest import BASE, PREFIXES, SAMPLE, public_note
 from .support import (
     ALICE_TOKEN,
@@ -180,7 +181,8 @@ def test_a_valid_token_does_write_and_is_never_echoed_nor_logged(site):
 
 
 def test_without_configured_tokens_every_write_is_403(tmp_path):
-    settings = Settings(base=BASE, store=str(tmp_path / "store"), query_workers=1)
+    settings = Settings(base=BASE, store=str(tmp_path / "store"),
+                        **engine_settings(tmp_path / "store"), query_workers=1)
     store = open_store(settings)
     pipeline.load([SAMPLE], settings, store)
     app = create_app(settings, store)

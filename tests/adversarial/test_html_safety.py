@@ -21,6 +21,7 @@ from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
+from ..backends import engine_settings
 from ..conftest import BASE, PREFIXES, SAMPLE, write
 from .support import ALICE_TOKEN, TOKENS, raw_get, record, server
 
@@ -223,7 +224,8 @@ def csp_problems(headers) -> list[str]:
 @pytest.fixture(scope="module")
 def app_client(tmp_path_factory):
     folder: Path = tmp_path_factory.mktemp("xss")
-    settings = Settings(base=BASE, store=str(folder / "store"), write_tokens=TOKENS,
+    settings = Settings(base=BASE, store=str(folder / "store"),
+                        **engine_settings(folder / "store"), write_tokens=TOKENS,
                         query_workers=1)
     store = open_store(settings)
     pipeline.load([SAMPLE, write(folder / "xss.ttl", XSS)], settings, store)

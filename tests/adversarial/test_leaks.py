@@ -25,6 +25,7 @@ from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 from carnet_kg.web import create_app
 
+from ..backends import engine_settings
 from ..conftest import BASE, PRIVATE_KEYS, SAMPLE
 from ..html_links import Links
 from .support import (
@@ -81,7 +82,8 @@ def reference(tmp_path_factory):
     """The same server code on the sample alone (no canary), in process: what public content
     gives, for the counts."""
     folder = tmp_path_factory.mktemp("reference")
-    settings = Settings(base=BASE, store=str(folder / "store"), query_workers=1)
+    settings = Settings(base=BASE, store=str(folder / "store"),
+                        **engine_settings(folder / "store"), query_workers=1)
     store = open_store(settings)
     pipeline.load([SAMPLE], settings, store)
     app = create_app(settings, store)

@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from ..backends import engine_settings
 from ..conftest import BASE, PREFIXES, public_note
 from .support import ALICE_TOKEN, TOKENS, fetch, problems, raw, record, sample_and_canaries, server
 
@@ -266,7 +267,8 @@ def test_limits_are_configurable(tmp_path):
                                       "oai_page_size": 2}),
                            ("large", {"max_request_bytes": 200_000, "max_rows": 500,
                                       "oai_page_size": 50})):
-        configured = Settings(base=BASE, store=str(tmp_path / name), query_workers=1,
+        configured = Settings(base=BASE, store=str(tmp_path / name),
+                              **engine_settings(tmp_path / name), query_workers=1,
                               **settings)
         store = open_store(configured)
         pipeline.load([SAMPLE], configured, store)

@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS
 from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 
+from ..backends import engine_settings
 from ..conftest import BASE, PREFIXES
 from .support import (
     ALICE_TOKEN,
@@ -295,7 +296,8 @@ def _notebook(tag: str) -> str:
 def _state(folder) -> tuple[str, str]:
     """(the version the store holds: A or B, or a description of the mix) and the history's
     verdict, read from the store itself once no server runs."""
-    settings = Settings(base=BASE, store=str(folder / "store"))
+    settings = Settings(base=BASE, store=str(folder / "store"),
+                        **engine_settings(folder / "store"))
     store = open_store(settings)  # settles what a crash left in the history
     try:
         document = URIRef(BASE + "doc/notebook/gros")

@@ -7,11 +7,13 @@ from ..identifiers import Identifiers
 from .base import GraphWrite, QueryResult, QuerySyntaxError, Store, StoreError
 from .embedded import EmbeddedStore
 from .history import History, Revision
+from .remote import RemoteStore
 from .withheld import WithheldRegistry
 
 
 def open_store(settings: Settings, read_only: bool = False) -> Store:
-    """The store the settings name: ``memory`` or a folder for the embedded backend.
+    """The store the settings name: a remote SPARQL engine if ``sparql_query`` is set, else
+    the embedded backend in memory (``memory``) or in a folder.
 
     Its ``withheld`` registry and its ``history`` are files beside the store folder
     (``var/store.withheld.json``, ``var/store.history.sqlite``); revisions a crash left
@@ -19,7 +21,13 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     """
     metadata = Identifiers(settings.base).metadata_graph
     path = None if settings.in_memory else Path(settings.store)
-    store = EmbeddedStore(path, metadata, read_only=read_only)
+    if settings.remote:
+        store: Store = RemoteStore(settings.sparql_query, settings.sparql_update,
+                                   settings.sparql_store, metadata,
+                                   None if path is None else str(path), settings.sparql_timeout)
+        store.check_union_default_graph()
+    else:
+        store = EmbeddedStore(path, metadata, read_only=read_only)
     registry = None if path is None else path.with_name(path.name + ".withheld.json")
     store.withheld = WithheldRegistry(registry)
     if path is not None:
@@ -31,6 +39,6 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
 
 
 __all__ = [
-    "EmbeddedStore", "GraphWrite", "History", "QueryResult", "QuerySyntaxError", "Revision",
-    "Store", "StoreError", "WithheldRegistry", "open_store",
+    "EmbeddedStore", "GraphWrite", "History", "QueryResult", "QuerySyntaxError", "RemoteStore",
+    "Revision", "Store", "StoreError", "WithheldRegistry", "open_store",
 ]

@@ -77,8 +77,20 @@ def checksum(graph: Graph, ntriples: str | None = None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@dataclass
+class _Change:
+    item: GraphWrite
+    operations: list[str]
+    inserts: list[str]
+    revision: Revision
+
+
 class Store(ABC):
     """What every backend offers. Queries see the union of all named graphs as default graph."""
+
+    # graphs written by one update request: None, all of a write in one transaction; a remote
+    # engine gets big loads in several requests, each atomic for the resources it holds
+    graphs_per_update: int | None = None
 
     def __init__(self, metadata_graph: URIRef) -> None:
         from .history import History
@@ -140,7 +152,8 @@ class Store(ABC):
 
     def write(self, writes: list[GraphWrite], when: datetime | None = None,
               agent: str = "carnet-kg") -> list[GraphWrite]:
-        """Apply all ``writes`` in one transaction; unchanged graphs are skipped.
+        """Apply all ``writes`` in one transaction (in requests of ``graphs_per_update``
+        graphs on a backend that sets it); unchanged graphs are skipped.
 
         A removed graph keeps a metadata record (``ckg:withdrawnAt``), so that its resource
         answers 410 Gone and a later publication continues its revision numbers. Every change
@@ -153,46 +166,58 @@ class Store(ABC):
             twice = sorted({n for n in names if names.count(n) > 1})
             raise StoreError(f"one write names a graph twice: {', '.join(map(str, twice))}")
         states = self.graph_states(names)
-        operations, inserts, changed, revisions = [], [], [], []
-        for item in writes:
-            state = states.get(item.name)
-            number = item.revision or (state.revision + 1 if state else 1)
-            if item.graph is None:
-                if (state is None and item.revision is None) or (state and state.withdrawn):
-                    continue  # nothing to withdraw (unless restoring a tombstone)
-                record = self._record(item, None, number, when)
-                revisions.append(Revision(str(item.name), number, when, agent,
-                                          item.action or "withdrawn", None))
-            else:
-                text = _ntriples(item.graph)
-                digest = checksum(item.graph, text)
-                if state and state.checksum == digest:
-                    continue
-                record = self._record(item, digest, number, when)
-                inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
-                revisions.append(Revision(
-                    str(item.name), number, when, agent,
-                    item.action or ("updated" if state and not state.withdrawn else "created"),
-                    text))
-            operations.append(f"DROP SILENT GRAPH <{item.name}>")
-            operations.append(self._forget(item.name))
-            inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{_ntriples(record)}}}")
-            changed.append(item)
-        if operations:
-            # the store's version: changes with every write, whatever the clock says
-            version = Literal(self.version() + 1)
-            operations.append(self._forget(self.metadata_graph))
-            inserts.append(f"GRAPH <{self.metadata_graph}> {{ <{self.metadata_graph}> "
-                           f"<{CKG.revision}> {version.n3()} }}")
-            operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
-            self.history.record(revisions)  # first: a crash now leaves them unconfirmed
-            try:
-                self.update(" ;\n".join(operations))
-            except BaseException:
-                self.history.discard()
-                raise
-            self.history.confirm()
-        return changed
+        changes = [c for c in (self._change(item, states.get(item.name), when, agent)
+                               for item in writes) if c is not None]
+        step = self.graphs_per_update or len(changes) or 1
+        for start in range(0, len(changes), step):
+            self._apply(changes[start:start + step])
+        return [change.item for change in changes]
+
+    def _change(self, item: GraphWrite, state: GraphState | None, when: datetime,
+                agent: str) -> _Change | None:
+        """What one write does to the dataset, the metadata and the history; None if nothing."""
+        number = item.revision or (state.revision + 1 if state else 1)
+        inserts = []
+        if item.graph is None:
+            if (state is None and item.revision is None) or (state and state.withdrawn):
+                return None  # nothing to withdraw (unless restoring a tombstone)
+            record = self._record(item, None, number, when)
+            revision = Revision(str(item.name), number, when, agent,
+                                item.action or "withdrawn", None)
+        else:
+            text = _ntriples(item.graph)
+            digest = checksum(item.graph, text)
+            if state and state.checksum == digest:
+                return None
+            record = self._record(item, digest, number, when)
+            inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
+            revision = Revision(
+                str(item.name), number, when, agent,
+                item.action or ("updated" if state and not state.withdrawn else "created"),
+                text)
+        inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{_ntriples(record)}}}")
+        operations = [f"DROP SILENT GRAPH <{item.name}>", self._forget(item.name)]
+        return _Change(item, operations, inserts, revision)
+
+    def _apply(self, changes: list[_Change]) -> None:
+        """One update request: the changes, their metadata and the store's new version."""
+        if not changes:
+            return
+        operations = [op for change in changes for op in change.operations]
+        inserts = [text for change in changes for text in change.inserts]
+        # the store's version: changes with every write, whatever the clock says
+        version = Literal(self.version() + 1)
+        operations.append(self._forget(self.metadata_graph))
+        inserts.append(f"GRAPH <{self.metadata_graph}> {{ <{self.metadata_graph}> "
+                       f"<{CKG.revision}> {version.n3()} }}")
+        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        self.history.record([change.revision for change in changes])  # unconfirmed till done
+        try:
+            self.update(" ;\n".join(operations))
+        except BaseException:
+            self.history.discard()
+            raise
+        self.history.confirm()
 
     def revisions_of(self, names: list[str]) -> dict[str, int]:
         """The revision the metadata graph records for each graph (for History.reconcile)."""
