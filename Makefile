@@ -28,8 +28,11 @@ serve: $(STAMP) $(ASSETS)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
+# the whole suite twice: on the embedded store, then on a real `oxigraph serve` per store
+# (the remote backend, tests/backends.py)
 test: $(STAMP) $(ASSETS) lint
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	CARNET_KG_TEST_BACKEND=remote $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info node_modules

@@ -106,3 +106,8 @@ def browser():
         launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def pytest_report_header() -> str:
+    return (f"carnet-kg store backend: {backends.BACKEND}"
+            + (" (a real oxigraph serve per store folder)" if backends.REMOTE else ""))

@@ -168,7 +168,7 @@ def test_the_endpoint_passes_the_engines_errors_and_limits(tmp_path):
                 return error.code, dict(error.headers), error.read()
 
         status, _, body = get("SELECT ?x WHERE { ?x ?y }")
-        assert status == 400 and b"refused" in body
+        assert status == 400 and b"malformed query" in body
         status, headers, body = get("SELECT ?s WHERE { ?s ?p ?o }",
                                     "text/tab-separated-values")
         assert status == 200 and headers.get("X-Result-Truncated") == "true"

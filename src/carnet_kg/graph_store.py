@@ -58,7 +58,7 @@ def _merged(store: Store, ids: Identifiers, source: SourceFile) -> SourceFile:
 def merge(store: Store, settings: Settings, source: SourceFile, agent: str) -> WriteOutcome:
     """POST: add the body's statements to the resources and graphs they belong to."""
     ids = Identifiers(settings.base)
-    with writes.WRITE_LOCK:
+    with writes.WRITE_LOCK, store.exclusive():
         merged = _merged(store, ids, source)
         try:
             checked = pipeline.check_sources([merged], settings, store)
@@ -88,7 +88,7 @@ def replace(store: Store, settings: Settings, name: URIRef, source: SourceFile, 
     graph = Graph()
     for part in source.graphs.values():
         graph += part
-    with writes.WRITE_LOCK:
+    with writes.WRITE_LOCK, store.exclusive():
         try:
             checked = pipeline.check_sources([SourceFile(source.label, {name: graph})],
                                              settings, store)
@@ -111,7 +111,7 @@ def remove(store: Store, settings: Settings, name: URIRef, agent: str,
     if _kind_of(ids, name) == "resource":
         thing = ids.parse_thing(str(ids.thing_of_document(name)))
         return writes.delete(store, settings, thing.kind, thing.key, agent, if_match)
-    with writes.WRITE_LOCK:
+    with writes.WRITE_LOCK, store.exclusive():
         if not store.has_graph(name):
             raise WriteRefused(404, f"no graph <{name}>")
         store.write([GraphWrite(name, None, action="deleted")], agent=agent)

@@ -114,7 +114,7 @@ def put(store: Store, settings: Settings, kind: str, key: str, source: SourceFil
     """Replace the description of ``BASE id/{kind}/{key}`` by ``source``."""
     ids = Identifiers(settings.base)
     thing, document = ids.thing(kind, key), ids.document(kind, key)
-    with WRITE_LOCK:
+    with WRITE_LOCK, store.exclusive():
         before = resource_state(store, document)
         check_preconditions(before, if_match, if_none_match)
         try:
@@ -150,7 +150,7 @@ def delete(store: Store, settings: Settings, kind: str, key: str, agent: str,
     """Withdraw ``BASE id/{kind}/{key}``: a tombstone (410), a deleted record for harvesters."""
     ids = Identifiers(settings.base)
     thing, document = ids.thing(kind, key), ids.document(kind, key)
-    with WRITE_LOCK:
+    with WRITE_LOCK, store.exclusive():
         state = resource_state(store, document)
         if state is None:
             raise WriteRefused(404, "no public resource has this identifier")

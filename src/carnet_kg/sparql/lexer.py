@@ -55,6 +55,43 @@ def names_dataset(query: str) -> bool:
     return any(t.kind == "word" and t.depth == 0 and t.upper == "FROM" for t in tokens(query))
 
 
+def dataset(query: str, base: str | None = None) -> tuple[list[str], list[str]] | None:
+    """The graphs of a query's FROM and FROM NAMED clauses, as IRIs (prefixed names and relative
+    IRIs resolved): (default graphs, named graphs); None if the query names none, or one
+    this lexer cannot resolve (then the engine reads the clauses itself)."""
+    import urllib.parse
+
+    prefixes: dict[str, str] = {}
+    defaults: list[str] = []
+    named: list[str] = []
+    significant = [t for t in tokens(query) if t.depth == 0]
+    for number, token in enumerate(significant):
+        following = significant[number + 1:number + 3]
+        if token.kind == "word" and token.upper == "BASE" and following \
+                and following[0].kind == "iri":
+            base = urllib.parse.urljoin(base or "", following[0].text[1:-1])
+        elif token.kind == "word" and token.upper == "PREFIX" and len(following) == 2:
+            prefixes[following[0].text] = urllib.parse.urljoin(base or "",
+                                                                following[1].text[1:-1])
+        elif token.kind == "word" and token.upper == "FROM" and following:
+            target, into = following[0], defaults
+            if target.kind == "word" and target.upper == "NAMED" and len(following) == 2:
+                target, into = following[1], named
+            if target.kind == "iri":
+                into.append(urllib.parse.urljoin(base or "", target.text[1:-1]))
+            elif target.kind == "pname" and target.text.split(":", 1)[0] + ":" in prefixes:
+                prefix, local = target.text.split(":", 1)
+                into.append(prefixes[prefix + ":"] + local)
+            else:
+                return None
+    return (defaults, named) if defaults or named else None
+
+
+def has_relative_iri(query: str) -> bool:
+    """Whether an IRI of the query is relative (it then resolves against the endpoint's URL)."""
+    return any(t.kind == "iri" and ":" not in t.text for t in tokens(query))
+
+
 OPENERS, CLOSERS = {"{", "(", "["}, {"}", ")", "]"}
 
 

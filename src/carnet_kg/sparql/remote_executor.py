@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from ..store.base import QuerySyntaxError, StoreError
 from ..store.remote import GRAPHS_BY_TYPE, RESULTS_BY_TYPE, EngineTimeout, RemoteStore
+from . import lexer
 from .executor import QueryTimeout
 from .worker import Job, Reply, _boolean, _solutions, _triples
 
@@ -45,14 +46,16 @@ class RemoteExecutor:
             self._version = None
 
     def run(self, job: Job, timeout: float) -> Reply:
-        text = f"BASE <{job.base_iri}>\n{job.text}" if job.base_iri else job.text
+        text = job.text
+        if job.base_iri and lexer.has_relative_iri(text):  # else positions in errors stay true
+            text = f"BASE <{job.base_iri}> {text}"
         try:
             response = self._store.request(text, timeout=timeout,
                                            dataset=(job.default_graphs, job.named_graphs))
             with closing(response):
                 return _reply(response, job)
         except QuerySyntaxError as error:
-            return Reply(400, str(error).encode())
+            return Reply(400, f"malformed query: {error}".encode())
         except EngineTimeout as error:
             raise QueryTimeout(f"over {timeout:g} s") from error
         except StoreError as error:

@@ -7,9 +7,12 @@ SPARQL 1.1, so every backend behaves the same.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -99,6 +102,28 @@ class Store(ABC):
         self.metadata_graph = metadata_graph
         self.withheld = WithheldRegistry(None)
         self.history = History(None)
+        self._exclusive = threading.RLock()
+        self._exclusive_depth = 0
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One writer at a time on this store, across threads and processes (several web
+        workers on one remote engine): a lock on the file ``{store}.write.lock``, re-entrant
+        within a thread. A check and the write it allows run under it."""
+        with self._exclusive:
+            path = getattr(self, "path", None)
+            handle = None
+            if self._exclusive_depth == 0 and path:
+                handle = open(f"{path}.write.lock", "a")  # noqa: SIM115 - held across yield
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            self._exclusive_depth += 1
+            try:
+                yield
+            finally:
+                self._exclusive_depth -= 1
+                if handle is not None:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    handle.close()
 
     # --- primitives -------------------------------------------------------------------------
     @abstractmethod
@@ -160,7 +185,11 @@ class Store(ABC):
         is recorded in the history, attributed to ``agent``. Returns the writes that changed
         something.
         """
-        when = when or datetime.now(UTC).replace(microsecond=0)
+        with self.exclusive():
+            return self._write(writes, when or datetime.now(UTC).replace(microsecond=0), agent)
+
+    def _write(self, writes: list[GraphWrite], when: datetime, agent: str
+               ) -> list[GraphWrite]:
         names = [w.name for w in writes]
         if len(set(names)) != len(names):  # a drop and an insert of one graph would both run
             twice = sorted({n for n in names if names.count(n) > 1})

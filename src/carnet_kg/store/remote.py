@@ -25,6 +25,7 @@ from rdflib.term import Node
 from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from ..sparql import lexer
 from .base import QueryResult, QuerySyntaxError, Store, StoreError
 from .bindings import with_bindings
 from .embedded import DUMP_FORMATS
@@ -90,6 +91,10 @@ class RemoteStore(Store):
         client.setOnlyConneg(True)
         client.addCustomHttpHeader("Accept", accept)
         client.setTimeout(int(max(1, round(timeout or self.timeout))))
+        if not dataset[0] and not dataset[1]:
+            # the FROM clauses as protocol parameters, which say the same: some engines
+            # (Oxigraph with --union-default-graph) let the union win over FROM
+            dataset = lexer.dataset(text) or dataset
         for graph in dataset[0]:
             client.addParameter("default-graph-uri", graph)
         for graph in dataset[1]:
@@ -112,7 +117,7 @@ class RemoteStore(Store):
         try:
             return client.query()
         except QueryBadFormed as error:
-            raise QuerySyntaxError(f"the SPARQL engine refused it: {_said(error)}") from error
+            raise QuerySyntaxError(_said(error)) from error
         except SPARQLWrapperException as error:
             raise StoreError(f"the SPARQL engine at {url} failed: {_said(error)}") from error
         except TimeoutError as error:

@@ -27,10 +27,11 @@ def run_update(operation: Operation) -> Response:
         return _plain(503, "another update is running; retry later", {"Retry-After": "5"})
     try:
         try:
-            outcome = apply_update(
-                context.store(), context.settings(), operation.text,
-                operation.default_graphs, operation.named_graphs, endpoint, agent=agent,
-            )
+            with context.store().exclusive():
+                outcome = apply_update(
+                    context.store(), context.settings(), operation.text,
+                    operation.default_graphs, operation.named_graphs, endpoint, agent=agent,
+                )
         except UpdateRejected as error:
             details = f"\n{error.report.text()}" if error.report is not None else ""
             return _plain(error.status, error.message + details)
