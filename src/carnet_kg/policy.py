@@ -88,7 +88,10 @@ class PublishPolicy:
         return result
 
     def filter_links(self, thing: URIRef, graph: Graph) -> tuple[Graph, int]:
-        """A copy of ``graph`` without links to withheld things; returns it and the drop count."""
+        """``graph`` without links to withheld things (a copy if any is dropped); returns it and
+        the drop count."""
+        if all(self._target_public(term) for triple in graph for term in _terms(triple)[1:]):
+            return graph, 0  # nothing to drop (the common case): no copy
         kept = Graph()
         for triple in graph:
             kept.add(triple)

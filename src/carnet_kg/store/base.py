@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 from typing import Literal as Kind
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, XSD
@@ -25,6 +26,7 @@ from rdflib.term import Node
 
 from ..namespaces import CKG
 from .history import Revision
+from .terms import to_oxigraph
 
 
 class StoreError(Exception):
@@ -83,8 +85,9 @@ def checksum(graph: Graph, ntriples: str | None = None) -> str:
 @dataclass
 class _Change:
     item: GraphWrite
-    operations: list[str]
-    inserts: list[str]
+    fresh: bool  # the store has never had this graph
+    text: str | None  # the graph as N-Triples (None: removed)
+    record: list[tuple]  # its record in the metadata graph
     revision: Revision
 
 
@@ -206,47 +209,61 @@ class Store(ABC):
                 agent: str) -> _Change | None:
         """What one write does to the dataset, the metadata and the history; None if nothing."""
         number = item.revision or (state.revision + 1 if state else 1)
-        inserts = []
         if item.graph is None:
             if (state is None and item.revision is None) or (state and state.withdrawn):
                 return None  # nothing to withdraw (unless restoring a tombstone)
-            record = self._record(item, None, number, when)
-            revision = Revision(str(item.name), number, when, agent,
-                                item.action or "withdrawn", None)
+            text, digest = None, None
+            action = item.action or "withdrawn"
         else:
             text = _ntriples(item.graph)
             digest = checksum(item.graph, text)
             if state and state.checksum == digest:
                 return None
-            record = self._record(item, digest, number, when)
-            inserts.append(f"GRAPH <{item.name}> {{\n{text}}}")
-            revision = Revision(
-                str(item.name), number, when, agent,
-                item.action or ("updated" if state and not state.withdrawn else "created"),
-                text)
-        inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{_ntriples(record)}}}")
-        operations = [f"DROP SILENT GRAPH <{item.name}>", self._forget(item.name)]
-        return _Change(item, operations, inserts, revision)
+            action = item.action or ("updated" if state and not state.withdrawn else "created")
+        revision = Revision(str(item.name), number, when, agent, action, text)
+        return _Change(item, state is None, text, self._record(item, digest, number, when),
+                       revision)
 
     def _apply(self, changes: list[_Change]) -> None:
-        """One update request: the changes, their metadata and the store's new version."""
+        """One transaction: the changes, their metadata and the store's new version."""
         if not changes:
             return
-        operations = [op for change in changes for op in change.operations]
-        inserts = [text for change in changes for text in change.inserts]
         # the store's version: changes with every write, whatever the clock says
-        version = Literal(self.version() + 1)
-        operations.append(self._forget(self.metadata_graph))
-        inserts.append(f"GRAPH <{self.metadata_graph}> {{ <{self.metadata_graph}> "
-                       f"<{CKG.revision}> {version.n3()} }}")
-        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        version = self.version() + 1
+        records = _ntriples_of([
+            *(triple for change in changes for triple in change.record),
+            (self.metadata_graph, CKG.revision, Literal(version))])
         self.history.record([change.revision for change in changes])  # unconfirmed till done
         try:
-            self.update(" ;\n".join(operations))
+            if all(change.fresh for change in changes) and self.can_insert_quads:
+                self.insert_quads(_nquads(changes, self.metadata_graph, records))
+                stamp = f"GRAPH <{self.metadata_graph}> {{ <{self.metadata_graph}> " \
+                        f"<{CKG.revision}> ?v }}"
+                self.update(f"DELETE {{ {stamp} }} WHERE {{ {stamp} FILTER(?v < {version}) }}")
+                # (a tidy-up: version() reads the highest)
+            else:
+                self.update(self._update_text(changes, records))
         except BaseException:
             self.history.discard()
             raise
         self.history.confirm()
+
+    def _update_text(self, changes: list[_Change], records: str) -> str:
+        operations = []
+        for change in changes:
+            operations.append(f"DROP SILENT GRAPH <{change.item.name}>")
+            operations.append(self._forget(change.item.name))
+        operations.append(self._forget(self.metadata_graph))
+        inserts = [f"GRAPH <{c.item.name}> {{\n{c.text}}}" for c in changes if c.text is not None]
+        inserts.append(f"GRAPH <{self.metadata_graph}> {{\n{records}}}")
+        operations.append("INSERT DATA {\n" + "\n".join(inserts) + "\n}")
+        return " ;\n".join(operations)
+
+    # a backend that can add quads in one transaction faster than an update says so
+    can_insert_quads = False
+
+    def insert_quads(self, nquads: bytes) -> None:  # pragma: no cover - see can_insert_quads
+        raise NotImplementedError
 
     def revisions_of(self, names: list[str]) -> dict[str, int]:
         """The revision the metadata graph records for each graph (for History.reconcile)."""
@@ -256,27 +273,42 @@ class Store(ABC):
     def version(self) -> int:
         """A number that grows with every write (0 for a store never written)."""
         rows = self.query(
-            f"SELECT ?v WHERE {{ GRAPH <{self.metadata_graph}> "
+            f"SELECT (MAX(?v) AS ?version) WHERE {{ GRAPH <{self.metadata_graph}> "
             f"{{ <{self.metadata_graph}> <{CKG.revision}> ?v }} }}"
         ).rows
-        return int(rows[0]["v"]) if rows else 0
+        return int(rows[0]["version"]) if rows and "version" in rows[0] else 0
 
     def _forget(self, name: URIRef) -> str:
         return f"DELETE WHERE {{ GRAPH <{self.metadata_graph}> {{ <{name}> ?p ?o }} }}"
 
     def _record(self, item: GraphWrite, digest: str | None, revision: int,
-                when: datetime) -> Graph:
-        record = Graph()
-        record.add((item.name, CKG.revision, Literal(revision)))
-        record.add((item.name, DCTERMS.modified, Literal(when, datatype=XSD.dateTime)))
+                when: datetime) -> list[tuple]:
+        moment = Literal(when, datatype=XSD.dateTime)
+        record = [(item.name, CKG.revision, Literal(revision)),
+                  (item.name, DCTERMS.modified, moment)]
         if digest is None:
-            record.add((item.name, CKG.withdrawnAt, Literal(when, datatype=XSD.dateTime)))
+            record.append((item.name, CKG.withdrawnAt, moment))
         else:
-            record.add((item.name, CKG.checksum, Literal(digest)))
-        for source in item.sources:
-            record.add((item.name, CKG.sourceFile, Literal(source)))
+            record.append((item.name, CKG.checksum, Literal(digest)))
+        record += [(item.name, CKG.sourceFile, Literal(source)) for source in item.sources]
         return record
 
 
 def _ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
+
+
+def _ntriples_of(triples: list[tuple]) -> str:
+    """Plain triples as N-Triples, written by pyoxigraph (no rdflib graph to fill first)."""
+    converted = [ox.Triple(*(to_oxigraph(term) for term in triple)) for triple in triples]
+    return ox.serialize(converted, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _nquads(changes: list[_Change], metadata: URIRef, records: str) -> bytes:
+    """The changed graphs and the records as N-Quads: each N-Triples line given its graph."""
+    parts = []
+    for name, text in [*((c.item.name, c.text) for c in changes if c.text is not None),
+                       (metadata, records)]:
+        suffix = f" <{name}> .\n"
+        parts.extend(line[:-1].rstrip() + suffix for line in text.splitlines() if line.strip())
+    return "".join(parts).encode("utf-8")

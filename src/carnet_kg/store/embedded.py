@@ -73,6 +73,16 @@ class EmbeddedStore(Store):
         except OSError as error:
             raise StoreError(str(error)) from error
 
+    can_insert_quads = True
+
+    def insert_quads(self, nquads: bytes) -> None:
+        """Add N-Quads in one transaction (pyoxigraph's ``load`` is transactional, unlike
+        ``bulk_load``): much faster than parsing the same data as an INSERT DATA."""
+        try:
+            self._store.load(nquads, ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as error:
+            raise StoreError(str(error)) from error
+
     def graph(self, name: URIRef) -> Graph:
         graph = Graph()
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
