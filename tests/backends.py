@@ -65,6 +65,13 @@ def engine_env(store: str | Path) -> dict[str, str]:
     return {f"CARNET_KG_{name.upper()}": value for name, value in engine_settings(store).items()}
 
 
+def stop_engine(store: str | Path) -> None:
+    """Stop the engine of one store folder (to see how carnet-kg copes without it)."""
+    process, _ = _engines.pop(str(Path(store).resolve()))
+    process.kill()
+    process.wait(timeout=10)
+
+
 def started() -> set[str]:
     return set(_engines)
 

@@ -20,7 +20,7 @@ from carnet_kg.config import ConfigError, Settings
 from carnet_kg.store import RemoteStore, StoreError, open_store
 from carnet_kg.store.bindings import with_bindings
 
-from .backends import REMOTE, engine_for, free_port
+from .backends import REMOTE, engine_for, free_port, stop_engine
 from .conftest import BASE, SAMPLE, public_note, write
 from .servers import carnet, running_server
 
@@ -222,3 +222,19 @@ def test_this_pass_runs_on_the_backend_it_names(settings):
         assert isinstance(store, RemoteStore) is REMOTE
     finally:
         store.close()
+
+
+def test_an_engine_gone_while_serving_is_a_503_not_a_500(tmp_path):
+    settings = _remote(tmp_path)
+    env = {f"CARNET_KG_{k.upper()}": v for k, v in
+           (("sparql_query", settings.sparql_query), ("sparql_update", settings.sparql_update))}
+    with running_server(tmp_path, env, load=[str(SAMPLE)]) as url:
+        page = f"{url}/doc/note/autonomie-du-groupe"
+        assert urllib.request.urlopen(page, timeout=30).status == 200
+        stop_engine(tmp_path / "store")
+        for address in (page, f"{url}/", f"{url}/oai?verb=Identify",
+                        f"{url}/sparql?query=ASK%7B%3Fs%3Fp%3Fo%7D"):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(address, timeout=30)
+            assert answer.value.code == 503, address
+            assert b"127.0.0.1" not in answer.value.read()  # where the engine lives stays ours

@@ -9,6 +9,7 @@ Fuseki ``arq:queryTimeout``): closing the connection does not stop every engine'
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from contextlib import closing
@@ -58,8 +59,9 @@ class RemoteExecutor:
             return Reply(400, f"malformed query: {error}".encode())
         except EngineTimeout as error:
             raise QueryTimeout(f"over {timeout:g} s") from error
-        except StoreError as error:
-            return Reply(502, str(error).encode())
+        except StoreError as error:  # where the engine lives goes to the log, not the client
+            logging.getLogger(__name__).error("SPARQL engine: %s", error)
+            return Reply(503, b"the data store is unavailable; retry later")
         except (SyntaxError, ValueError, OSError) as error:  # an answer we could not read
             return Reply(502, f"the SPARQL engine's answer is unreadable: {error}".encode())
 

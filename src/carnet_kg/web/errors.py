@@ -1,7 +1,9 @@
 """Error pages: the right status code and a short explanation, never a stack trace."""
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+
+from ..store import StoreError
 
 
 def _wants_json() -> bool:
@@ -19,6 +21,15 @@ def register(app: Flask) -> None:
             body = jsonify(status=error.code, error=error.name, message=error.description)
             return body, error.code, headers
         return render_template("error.html", error=error), error.code, headers
+
+    @app.errorhandler(StoreError)
+    def store_unavailable(error: StoreError):
+        """The store failed (a remote engine down or too slow): the client may retry; where
+        the engine lives stays in the log, not in the answer."""
+        current_app.logger.error("store error: %s", error)
+        response = http_error(ServiceUnavailable("the data store is unavailable; retry later"))
+        response[2]["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(RecursionError)
     def too_deep(_error: RecursionError):
