@@ -44,12 +44,18 @@ class PublishPolicy:
         self.resources = resources
         self.stored_public = stored_public
         self._cache: dict[URIRef, bool] = {}
+        self._targets: dict[URIRef, bool] = {}  # IRI → may a link point to it
+        self._deciding = 0
 
     def is_public(self, thing: URIRef) -> bool:
         """Whether a thing of ours (from this batch, else from the store) may be published."""
         if thing not in self._cache:
             self._cache[thing] = False  # guards against category ↔ notebook cycles
-            self._cache[thing] = self._decide(thing)
+            self._deciding += 1
+            try:
+                self._cache[thing] = self._decide(thing)
+            finally:
+                self._deciding -= 1
         return self._cache[thing]
 
     def _decide(self, thing: URIRef) -> bool:
@@ -72,8 +78,13 @@ class PublishPolicy:
         """False only for things of ours that are withheld; outside IRIs and literals pass."""
         if not isinstance(node, URIRef):
             return True
-        owner = self.ids.owner(node)
-        return owner is None or self.is_public(owner)
+        known = self._targets.get(node)
+        if known is None:
+            owner = self.ids.owner(node)
+            known = owner is None or self.is_public(owner)
+            if not self._deciding:  # mid-decision answers may be a cycle guard's False
+                self._targets[node] = known
+        return known
 
     def apply(self) -> PolicyResult:
         result = PolicyResult()
