@@ -449,3 +449,19 @@ def test_activity_and_share_charts_draw_their_numbers():
     assert "mapped: 1 (25%)" in share.find(f"{SVG}desc").text
     empty = svg_root(charts.bar_chart("top-terms", "T", [], "fr"))
     assert empty.find(f"{SVG}desc").text == i18n.t("chart_no_data", "fr")
+
+
+def test_a_popular_neighbour_is_read_up_to_the_cap_and_more_says_at_least(
+        settings, loaded_store, monkeypatch):
+    # each query of a note's neighbourhood reads at most MAX_NODES + 1 links: with a cap of 2,
+    # the note's own links already overflow it, and "more" is then a lower bound
+    full = graph_json(create_app(settings, loaded_store).test_client(),
+                      "note", "autonomie-du-groupe")
+    assert "more" not in full  # the whole neighbourhood fits under the real cap
+    monkeypatch.setattr(data, "MAX_NODES", 2)
+    body = graph_json(create_app(settings, loaded_store).test_client(),
+                      "note", "autonomie-du-groupe")
+    assert len(body["nodes"]) == 2 and body["nodes"][0]["focus"]
+    assert body["more"]["atLeast"] is True and body["more"]["count"] >= 1
+    full_ids = {node["id"] for node in full["nodes"]}
+    assert {node["id"] for node in body["nodes"]} <= full_ids

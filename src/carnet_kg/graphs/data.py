@@ -99,11 +99,15 @@ class RelationGraph:
     categories: list[Category]
     total: int  # nodes before the cap
     query: str  # a SPARQL query listing the whole neighbourhood
+    truncated: bool = False  # ``total`` is a lower bound: the neighbourhood was not all read
 
     @property
     def more(self) -> dict | None:
         left = self.total - len(self.nodes)
-        return {"count": left, "href": sparql_href(self.query)} if left > 0 else None
+        if left <= 0 and not self.truncated:
+            return None
+        found = {"count": max(left, 1), "href": sparql_href(self.query)}
+        return {**found, "atLeast": True} if self.truncated else found
 
     def link_kinds(self) -> list[str]:
         present = {edge.kind for edge in self.edges}
@@ -145,6 +149,7 @@ class _Draft:
     categories: dict[str, str] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
     edges: dict[Edge, None] = field(default_factory=dict)  # an ordered set
+    truncated: bool = False  # a query hit its cap: more nodes exist than were seen
 
     def node(self, iri: str, rank: tuple) -> None:
         self.ranks[iri] = min(rank, self.ranks.get(iri, rank))
@@ -218,22 +223,45 @@ def _notebook(store: Store, focus: URIRef) -> _Draft:
 
 
 def _note(store: Store, focus: URIRef) -> _Draft:
+    """The note's links, then each neighbour's, at most MAX_NODES + 1 of each (so the cost of a
+    page does not grow with how popular its terms are)."""
     draft = _Draft()
     draft.node(str(focus), (0,))
-    for row in queries.run(store, "graph-note", note=focus).rows:
-        hop, link = int(row["hop"]), str(row["link"])
-        source, target = str(row["source"]), str(row["target"])
-        draft.node(source, (hop,))
-        draft.node(target, (hop,))
-        backlink = link == "relatedNote" and target == str(focus)
-        draft.edge(source, target, "backlink" if backlink else link)
+    neighbours: dict[str, None] = {}
+    for row in _links(store, focus, draft):
+        draft_link(draft, row, 1, focus)
+        for end in (str(row["source"]), str(row["target"])):
+            if end != str(focus):
+                neighbours[end] = None
+    for neighbour in neighbours:
+        for row in _links(store, URIRef(neighbour), draft):
+            draft_link(draft, row, 2, focus)
     return draft
+
+
+def _links(store: Store, center: URIRef, draft: _Draft) -> list[dict]:
+    text = f"{queries.text('graph-links')} LIMIT {MAX_NODES + 1}"
+    rows = store.query(text, {"center": center}).rows
+    if len(rows) > MAX_NODES:
+        draft.truncated = True
+    return rows
+
+
+def draft_link(draft: _Draft, row: dict, hop: int, focus: URIRef) -> None:
+    link, source, target = str(row["link"]), str(row["source"]), str(row["target"])
+    draft.node(source, (hop,))
+    draft.node(target, (hop,))
+    backlink = link == "relatedNote" and target == str(focus)
+    draft.edge(source, target, "backlink" if backlink else link)
 
 
 def _term(store: Store, focus: URIRef) -> _Draft:
     draft = _Draft()
     draft.node(str(focus), (0,))
-    for row in queries.run(store, "graph-term", term=focus).rows:
+    text = f"{queries.text('graph-term')} LIMIT {2 * MAX_NODES + 1}"
+    rows = store.query(text, {"term": focus}).rows
+    draft.truncated = len(rows) > 2 * MAX_NODES
+    for row in rows:
         note = str(row["note"])
         draft.node(note, (1,))
         draft.edge(note, str(focus), "relatedTerm")
@@ -246,7 +274,10 @@ def _term(store: Store, focus: URIRef) -> _Draft:
 def _community(store: Store, focus: URIRef) -> _Draft:
     draft = _Draft()
     draft.node(str(focus), (0,))
-    for row in queries.run(store, "graph-community", community=focus).rows:
+    text = f"{queries.text('graph-community')} LIMIT {2 * MAX_NODES + 1}"
+    rows = store.query(text, {"community": focus}).rows
+    draft.truncated = len(rows) > 2 * MAX_NODES
+    for row in rows:
         resource = str(row["resource"])
         draft.node(resource, (1,))
         draft.edge(resource, str(focus), "linkedCommunity")
@@ -363,4 +394,4 @@ def build(store: Store, ids: Identifiers, kind: str, key: str, lang: str) -> Rel
     title = labels(store, [str(focus)], lang).get(str(focus), key)
     return RelationGraph(kind, key, str(focus), lang, title, nodes, edges,
                          list(categories.values()), total,
-                         bound_query(f"graph-{kind}", kind, str(focus)))
+                         bound_query(f"graph-{kind}", kind, str(focus)), draft.truncated)
