@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF
 
 from . import revisions
@@ -239,9 +240,11 @@ def check_sources(
                           "carnet-kg load of an export")
     split = split_resources(sources, ids)
     _refuse_mappings_alone(split)
-    data = split.merged()
     batch = _batch_nodes(split)
-    data += _context(store, ids, _outside_targets(split, ids))
+    context = _context(store, ids, _outside_targets(split, ids))
+    # the batch's graphs as one, without copying them (validation may copy for pyshacl)
+    data = ReadOnlyGraphAggregate([*split.resources.values(), *split.external.values(),
+                                   context])
     if out:
         out.write(f"validating {len(split.resources)} resource(s), {len(data)} triple(s)\n")
     report = validate(data, settings, split.source_of, batch.__contains__)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from .config import Settings
 from .namespaces import SH, bind_prefixes, compact
@@ -152,16 +153,19 @@ def validate(
     settings: Settings | None = None,
     source_of: Callable[[object], str | None] | None = None,
     concerns: Callable[[object], bool] | None = None,
+    compiled: bool | None = None,
 ) -> Report:
-    """Validate ``data`` against our shapes (the ontology supplies subclass links).
+    """Validate ``data`` (a graph, or a ``ReadOnlyGraphAggregate`` of the batch's graphs)
+    against our shapes (the ontology supplies subclass links).
 
     ``concerns`` keeps the results about the nodes being checked: ``data`` may also hold
     context (stored resources that the batch links to), whose own results are not the batch's.
     From ``COMPILED_FROM`` triples on, the shapes compiled to SPARQL run on pyoxigraph
     (``shacl_sparql``: the same report as pyshacl, proven by its tests, tens of times faster);
-    below that, and for shapes it does not handle, pyshacl itself.
+    below that, and for shapes it does not handle, pyshacl itself. ``compiled`` False: always
+    pyshacl (the reference), True: the compiled shapes whatever the size.
     """
-    if len(data) >= COMPILED_FROM:
+    if compiled or (compiled is None and len(data) >= COMPILED_FROM):
         from .shacl_sparql import Unsupported, validate_graph
 
         try:
@@ -169,6 +173,11 @@ def validate(
         except Unsupported as error:
             logging.getLogger(__name__).warning("pyshacl validates: %s", error)
     shapes = shapes_graph(settings)
+    if isinstance(data, ReadOnlyGraphAggregate):  # pyshacl reads one plain graph
+        merged = Graph()
+        for triple in data:
+            merged.add(triple)
+        data = merged
     conforms, report_graph, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
