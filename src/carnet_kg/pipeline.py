@@ -404,6 +404,11 @@ def _scrub_links(
     A stored category whose notebook is now withheld is withdrawn with it (second value: the
     resources so withheld, with their classes).
     """
+    # only a resource published until now can have links to it in the store (links to one
+    # never published were dropped when they were written): the others need no scan
+    states = store.graph_states(ids.document_of(t) for t in withheld)
+    withheld = {t for t in withheld
+                if (state := states.get(ids.document_of(t))) and not state.withdrawn}
     if not withheld:
         return [], {}
     values = " ".join(f"<{t}>" for t in sorted(withheld))

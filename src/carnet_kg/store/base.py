@@ -166,10 +166,12 @@ class Store(ABC):
         if not values:
             return {}
         result = self.query(
+            # each OPTIONAL in a GRAPH of its own: inside one GRAPH block, Oxigraph evaluates
+            # them over the whole metadata graph (84 ms instead of 0.1 at 10 000 notes)
             f"SELECT ?g ?sum ?rev ?gone WHERE {{ VALUES ?g {{ {values} }} "
-            f"GRAPH <{self.metadata_graph}> {{ ?g <{CKG.revision}> ?rev "
-            f"OPTIONAL {{ ?g <{CKG.checksum}> ?sum }} "
-            f"OPTIONAL {{ ?g <{CKG.withdrawnAt}> ?gone }} }} }}"
+            f"GRAPH <{self.metadata_graph}> {{ ?g <{CKG.revision}> ?rev }} "
+            f"OPTIONAL {{ GRAPH <{self.metadata_graph}> {{ ?g <{CKG.checksum}> ?sum }} }} "
+            f"OPTIONAL {{ GRAPH <{self.metadata_graph}> {{ ?g <{CKG.withdrawnAt}> ?gone }} }} }}"
         )
         return {
             row["g"]: GraphState(
