@@ -256,6 +256,8 @@ class Client:
         self.connection: http.client.HTTPConnection | None = None
 
     def send(self, request: Request) -> tuple[int, bytes, dict[str, str]]:
+        """Status, body and headers (lower-case names). Raises TimeoutError when the server
+        has not answered within ``timeout`` (the connection is closed then)."""
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(self.host, self.port,
@@ -269,6 +271,9 @@ class Client:
                 if response.will_close:
                     self.close()
                 return response.status, body, headers
+            except TimeoutError:
+                self.close()
+                raise
             except (http.client.RemoteDisconnected, ConnectionError, BrokenPipeError):
                 self.close()
                 if attempt == 2:
@@ -305,14 +310,15 @@ class Run:
         return percentile(self.latencies, 99)
 
     def failure_text(self) -> str:
-        return ", ".join(f"{label}: {status} ×{n}"
-                         for (label, status), n in sorted(self.failures.items()))
+        return ", ".join(f"{label}: {status} ×{n}" for (label, status), n
+                         in sorted(self.failures.items(), key=lambda item: str(item[0])))
 
 
 def drive(address: str, requests: list[Request], clients: int, seconds: float,
-          seed: int = 1) -> Run:
+          seed: int = 1, timeout: float = 120) -> Run:
     """``clients`` threads, each on its own keep-alive connection, send ``requests`` (each
-    thread from its own random starting point, in order) for ``seconds``."""
+    thread from its own random starting point, in order) for ``seconds``. A request not
+    answered within ``timeout`` counts as a failure ("timeout"), not in the latencies."""
     if not requests:
         raise ValueError("no requests to send")
     run = Run(seconds)
@@ -323,7 +329,7 @@ def drive(address: str, requests: list[Request], clients: int, seconds: float,
     errors: list[BaseException] = []
 
     def client(offset: int) -> None:
-        connection = Client(address)
+        connection = Client(address, timeout)
         mine: list[tuple[str, float]] = []
         failed: Counter = Counter()
         index = offset
@@ -332,7 +338,11 @@ def drive(address: str, requests: list[Request], clients: int, seconds: float,
                 request = requests[index % len(requests)]
                 index += 1
                 began = time.perf_counter()
-                status, _, _ = connection.send(request)
+                try:
+                    status, _, _ = connection.send(request)
+                except TimeoutError:
+                    failed[(request.label, "timeout")] += 1
+                    continue
                 elapsed = time.perf_counter() - began
                 if status < 400:
                     mine.append((request.label, elapsed))
@@ -541,7 +551,8 @@ def save_prepared(data: Path, base: str, store: Path, cache: Path | None = CACHE
     entry = _cache_entry(data, base, cache)
     if (entry / "ready").exists():
         return
-    shutil.rmtree(entry, ignore_errors=True)
+    for older in cache.glob(f"{data.resolve().name}-*"):  # the same folder, other data
+        shutil.rmtree(older, ignore_errors=True)
     entry.mkdir(parents=True)
     copy_store(store, entry / "store")
     (entry / "ready").write_text(json.dumps({"data": str(data.resolve()), "base": base}))
@@ -651,6 +662,25 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+def _commit() -> str:
+    """The checkout's commit, and whether src/ differs from it (read-only git commands)."""
+    def git(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(ROOT), *arguments], capture_output=True,
+                              text=True, check=False)
+
+    try:
+        head = git("rev-parse", "--short", "HEAD").stdout.strip()
+        changed = git("diff", "--quiet", "HEAD", "--", "src").returncode != 0
+        untracked = git("ls-files", "--others", "--exclude-standard", "src").stdout.split()
+    except OSError:
+        return "unknown"
+    if not head:
+        return "unknown"
+    state = [] if not changed else ["src/ modified"]
+    state += [f"{len(untracked)} untracked file(s) in src/"] if untracked else []
+    return head + (f" ({', '.join(state)})" if state else "")
+
+
 def machine() -> dict[str, str]:
     """What ran the benchmark: CPU, RAM, OS, Python and the versions that matter."""
     cpu = platform.processor() or platform.machine()
@@ -671,6 +701,7 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "oxigraph (server)": oxigraph,
     }
+    info["carnet-kg commit"] = _commit()
     for package in ("carnet-kg", "rdflib", "pyoxigraph", "pyshacl", "flask", "waitress",
                     "rdflib-endpoint", "uvicorn", "psutil"):
         info[package] = _version(package)
@@ -680,3 +711,13 @@ def machine() -> dict[str, str]:
 def say(*parts: object) -> None:
     """Progress, on standard error (standard output holds the report)."""
     print(*parts, file=sys.stderr, flush=True)
+
+
+def run(main) -> None:
+    """Run a benchmark's ``main``: Ctrl-C ends it quietly (its servers and folders are gone
+    by then, stopped by the ``finally`` blocks)."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        say("interrupted")
+        sys.exit(130)

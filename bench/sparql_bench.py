@@ -9,8 +9,8 @@ into the peers, so that the three servers answer over the same dataset:
   default (result cache on) and once with `CARNET_KG_QUERY_CACHE_BYTES=0`;
 - `oxigraph serve --union-default-graph` (PyPI `oxigraph`), loaded with `oxigraph load`;
 - rdflib-endpoint (PyPI, FastAPI under uvicorn) over an rdflib Dataset with a union default
-  graph (bench/rdflib_endpoint_serve.py); slow to parse at 100 000 notes:
-  `--skip-rdflib-endpoint-over N` skips it when the store holds more than N notes.
+  graph (bench/rdflib_endpoint_serve.py); slow to parse at 100 000 notes (minutes):
+  `--skip-rdflib-endpoint`, or `--skip-rdflib-endpoint-over N` (public notes), leaves it out.
 
 The mix: relation queries with IRIs drawn at random from the data (`--variants` of each), so a
 result cache does not make them trivial: a notebook's notes with their terms, the notebooks and
@@ -166,7 +166,7 @@ def check(servers: dict[str, tuple[str, str]], mix: list[tuple[str, str, str]]
           ) -> tuple[list[list], list[str]]:
     """Each variant once on each server: rows of (template, variants, same everywhere,
     results min–max) and the mismatches, described."""
-    clients = {name: common.Client(address) for name, (address, _) in servers.items()}
+    clients = {name: common.Client(address, 300) for name, (address, _) in servers.items()}
     per_label: dict[str, list] = {}
     problems = []
     try:
@@ -174,7 +174,11 @@ def check(servers: dict[str, tuple[str, str]], mix: list[tuple[str, str, str]]
             counts = {}
             for name, (_, path) in servers.items():
                 request = requests_for([(label, query, accept)], path)[0]
-                status, body, headers = clients[name].send(request)
+                try:
+                    status, body, headers = clients[name].send(request)
+                except TimeoutError:
+                    counts[name] = "no answer within 300 s"
+                    continue
                 if status != 200:
                     counts[name] = f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}"
                 else:
@@ -207,8 +211,8 @@ def main() -> None:
                         help="bound IRIs drawn per query template (default 40)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--skip-rdflib-endpoint", action="store_true")
-    parser.add_argument("--skip-rdflib-endpoint-over", type=int, default=20_000,
-                        help="skip rdflib-endpoint above this many notes (default 20 000)")
+    parser.add_argument("--skip-rdflib-endpoint-over", type=int, default=None,
+                        help="skip rdflib-endpoint when the store holds more public notes")
     parser.add_argument("--no-cache", action="store_true",
                         help="load the data now rather than reuse the benchmarks' cache")
     parser.add_argument("--json", help="also write the figures to this JSON file")
@@ -236,7 +240,8 @@ def main() -> None:
             servers["carnet-kg"] = common.start_carnet(store, base, work)
             servers["carnet-kg, no cache"] = common.start_carnet(
                 nocache_store, base, work, name="carnet-kg no cache", query_cache_bytes=0)
-            use_rdflib = not args.skip_rdflib_endpoint and notes <= args.skip_rdflib_endpoint_over
+            limit = args.skip_rdflib_endpoint_over
+            use_rdflib = not args.skip_rdflib_endpoint and (limit is None or notes <= limit)
             if use_rdflib:
                 common.say("rdflib-endpoint: parsing the export…")
                 servers["rdflib-endpoint"] = common.start_rdflib_endpoint(nquads, work)
@@ -313,4 +318,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    common.run(main)
