@@ -19,6 +19,7 @@ from .config import Settings
 from .identifiers import Identifiers
 from .ingest import ResourceSplit, SourceFile, read_sources, split_resources
 from .ingest.rdf_files import MAPPING_SUFFIX, IngestError, list_sources
+from .memory import cyclic_gc_paused
 from .namespaces import CKG, compact
 from .policy import PublishPolicy
 from .progress import Progress, Silent
@@ -263,7 +264,8 @@ def load(
     agent: str = "carnet-kg load",
 ) -> LoadReport:
     """Check ``paths`` and write the public part in one transaction. Raises LoadFailed."""
-    return publish(check(paths, settings, store, out), settings, store, out, agent=agent)
+    with cyclic_gc_paused():
+        return publish(check(paths, settings, store, out), settings, store, out, agent=agent)
 
 
 class PolicyRefused(Exception):
