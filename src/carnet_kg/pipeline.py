@@ -184,7 +184,7 @@ def _history_of(sources: list[SourceFile], ids: Identifiers
     kept = []
     for source in sources:
         plain = {n: g for n, g in source.graphs.items() if not revisions.is_history_graph(ids, n)}
-        graphs.update({n: g for n, g in source.graphs.items() if n not in plain})
+        graphs.update({n: _as_graph(g) for n, g in source.graphs.items() if n not in plain})
         kept.append(SourceFile(source.label, plain) if len(plain) < len(source.graphs)
                     else source)
     if not graphs:
@@ -193,6 +193,15 @@ def _history_of(sources: list[SourceFile], ids: Identifiers
         return kept, revisions.restored(graphs, ids)
     except ValueError as error:
         raise IngestError(f"history graphs: {error}") from error
+
+
+def _as_graph(triples: Graph | list[tuple]) -> Graph:
+    if isinstance(triples, Graph):
+        return triples
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def _refuse_mappings_alone(split: ResourceSplit) -> None:

@@ -59,10 +59,12 @@ class IngestError(Exception):
 
 @dataclass
 class SourceFile:
-    """The parsed content of one file: its triples by input graph (None = no graph given)."""
+    """The parsed content of one file: its triples by input graph (None = no graph given), as
+    a graph or, from the fast parsers, as the list of triples they gave (``split_resources``
+    puts them in graphs once, per resource)."""
 
     label: str
-    graphs: dict[URIRef | None, Graph]
+    graphs: dict[URIRef | None, Graph | list[tuple]]
 
 
 def _display(path: Path) -> str:
@@ -127,27 +129,26 @@ def _read_fast(path: Path, base: str) -> SourceFile:
     from ..store.terms import to_rdflib
 
     label = _display(path)
-    graphs: dict[URIRef | None, Graph] = {}
+    graphs: dict = {}
     terms: dict = {}  # one rdflib term per distinct term: faster, and shared in memory
     try:
         for quad in ox.parse(path=str(path), format=FAST_FORMATS[path.suffix.lower()],
                              base_iri=base):
             # a blank-node graph name is no name (as rdflib's parsers make it)
             name = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else None
-            triple = tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t))
-                           for t in (quad.subject, quad.predicate, quad.object))
-            graph = graphs.get(name)
-            if graph is None:
-                graph = graphs[name] = Graph()
-                if name is not None:
-                    _check_iris(label, (to_rdflib(name),))
-            graph.add(triple)
+            triples = graphs.get(name)
+            if triples is None:
+                triples = graphs[name] = []
+            triples.append(tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t))
+                                 for t in (quad.subject, quad.predicate, quad.object)))
     except (SyntaxError, ValueError, OSError) as error:
         raise IngestError(f"{label}: not valid RDF: {_problem(error)}") from error
-    for graph in graphs.values():
-        for triple in graph:
+    for name, triples in graphs.items():
+        if name is not None:
+            _check_iris(label, (to_rdflib(name),))
+        for triple in triples:
             _check_iris(label, triple)
-    return SourceFile(label, {None if n is None else to_rdflib(n): g for n, g in graphs.items()})
+    return SourceFile(label, {None if n is None else to_rdflib(n): t for n, t in graphs.items()})
 
 
 def relabelled(dataset: Dataset, label: str) -> SourceFile:
