@@ -55,4 +55,3 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-            gc.collect()
