@@ -69,12 +69,10 @@ Limits
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
@@ -137,6 +135,7 @@ from pyshacl.rdfutil.stringify import stringify_blank_node
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.validator import Validator
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -145,6 +144,7 @@ from rdflib.term import Variable, _toPythonMapping
 
 from . import validation
 from .config import Settings
+from .memory import cyclic_gc_paused
 from .namespaces import bind_prefixes
 from .store.terms import to_rdflib as _plain_rdflib
 
@@ -2005,7 +2005,12 @@ def compiled_for(settings: Settings | None = None) -> CompiledShapes:
 
 def _triples(data: Graph):
     """The triples of ``data``: straight from rdflib's memory store index when the graph is
-    all the store holds (several times faster than ``Graph.__iter__``)."""
+    all the store holds (several times faster than ``Graph.__iter__``), graph by graph for a
+    ``ReadOnlyGraphAggregate`` (a triple in two of its graphs comes twice)."""
+    if isinstance(data, ReadOnlyGraphAggregate):
+        for graph in data.graphs:
+            yield from _triples(graph)
+        return
     store = data.store
     index = getattr(store, "_Memory__spo", None)
     if (type(data) is Graph and isinstance(store, Memory) and index is not None
@@ -2087,31 +2092,21 @@ def validate_graph(
     source_of: Callable[[object], str | None] | None = None,
     concerns: Callable[[object], bool] | None = None,
 ) -> validation.Report:
-    """What ``validation.validate`` returns for ``data``, computed with the compiled shapes on an
-    in-memory pyoxigraph store. Raises ``Unsupported`` where pyshacl must be used instead."""
+    """What ``validation.validate`` returns with pyshacl for ``data`` (a graph, or a
+    ``ReadOnlyGraphAggregate`` of graphs), computed with the compiled shapes on an in-memory
+    pyoxigraph store. Raises ``Unsupported`` where pyshacl must be used instead."""
     settings = settings or Settings()
     compiled = compiled_for(settings)
-    with _no_gc():
+    with cyclic_gc_paused():
         return _validate_graph(compiled, data, settings, source_of, concerns)
-
-
-@contextmanager
-def _no_gc():
-    """Without the cyclic garbage collector, which would walk the whole rdflib graph again and
-    again while millions of objects are made (it runs again on leaving)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _validate_graph(compiled, data, settings, source_of, concerns) -> validation.Report:
     store, terms = load_graph(data)
     terms.check_constants([m for found in _shape_literals(compiled) for m in found], [data])
-    report_graph = compiled.validate(store, terms=terms, namespaces=data)
+    # validation.validate hands pyshacl an aggregate merged into a new Graph: its prefixes
+    namespaces = Graph() if isinstance(data, ReadOnlyGraphAggregate) else data
+    report_graph = compiled.validate(store, terms=terms, namespaces=namespaces)
     bind_prefixes(report_graph)
     shapes = validation.shapes_graph(settings)
     violations = validation._violations(
