@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS revisions (
     action TEXT NOT NULL, data BLOB, confirmed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (graph, revision)
 );
+-- the pending rows (a write under way), found without reading the whole history
+CREATE INDEX IF NOT EXISTS pending ON revisions (confirmed) WHERE confirmed = 0;
 """
 ACTIONS = ("created", "updated", "withdrawn", "deleted")
 

@@ -27,12 +27,18 @@ class WithheldRegistry:
         return [URIRef(t) for t in self._types.get(str(thing), [])]
 
     def update(self, withheld: dict[URIRef, list[URIRef]], published: set[URIRef]) -> None:
-        """Record newly withheld resources, forget published ones, and save."""
+        """Record newly withheld resources, forget published ones, and save (only if that
+        changed anything: the registry of a big store is rewritten whole)."""
+        before = len(self._types)
+        changed = False
         for thing in published:
             self._types.pop(str(thing), None)
         for thing, types in withheld.items():
-            self._types[str(thing)] = sorted(str(t) for t in types)
-        if self.path is not None:
+            entry = sorted(str(t) for t in types)
+            changed = changed or self._types.get(str(thing)) != entry
+            self._types[str(thing)] = entry
+        changed = changed or len(self._types) != before
+        if self.path is not None and changed:
             temporary = self.path.with_suffix(".tmp")
             temporary.write_text(json.dumps(self._types, indent=0, sort_keys=True), "utf-8")
             os.replace(temporary, self.path)
