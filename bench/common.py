@@ -15,6 +15,7 @@ Not a benchmark itself. The scripts import it as ``common`` (they put ``bench/``
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import hashlib
 import http.client
@@ -59,6 +60,18 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 def _terminate(signum, _frame) -> None:
     raise SystemExit(128 + signum)
+
+
+def parse_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """The options every benchmark over a loaded store shares, then the arguments; servers are
+    stopped on SIGTERM / SIGINT from here on."""
+    parser.add_argument("--no-cache", action="store_true",
+                        help="load the data now rather than reuse the benchmarks' cache")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    install_signal_handlers()
+    return args
 
 
 def install_signal_handlers() -> None:

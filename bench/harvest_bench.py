@@ -111,12 +111,7 @@ def main() -> None:
                         help="CARNET_KG_OAI_PAGE_SIZE (default: the server's default, 100)")
     parser.add_argument("--verbs", nargs="+", default=["ListRecords"],
                         choices=["ListRecords", "ListIdentifiers"])
-    parser.add_argument("--no-cache", action="store_true",
-                        help="load the data now rather than reuse the benchmarks' cache")
-    parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
-    common.install_signal_handlers()
+    args = common.parse_args(parser)
     base = args.base or common.detect_base(args.data)
     cache = None if args.no_cache else common.CACHE
     settings = {"oai_page_size": args.page_size} if args.page_size else {}

@@ -89,12 +89,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200, help="pages per kind in the full mix")
     parser.add_argument("--variants", type=int, default=20,
                         help="bound IRIs per SPARQL query template (default 20)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="load the data now rather than reuse the benchmarks' cache")
-    parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
-    common.install_signal_handlers()
+    args = common.parse_args(parser)
     base = args.base or common.detect_base(args.data)
     cache = None if args.no_cache else common.CACHE
     points: dict[str, dict[str, dict[str, int]]] = {"ours": {}, "oxigraph": {}}

@@ -93,12 +93,7 @@ def main() -> None:
                              "runs (default: all --variants, so the runs see pages again)")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--formats", nargs="+", choices=["html", "ttl"], default=["html", "ttl"])
-    parser.add_argument("--no-cache", action="store_true",
-                        help="load the data now rather than reuse the benchmarks' cache")
-    parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
-    common.install_signal_handlers()
+    args = common.parse_args(parser)
     base = args.base or common.detect_base(args.data)
     cache = None if args.no_cache else common.CACHE
     warmup = args.seconds / 5 if args.warmup is None else args.warmup

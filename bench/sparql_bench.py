@@ -213,12 +213,7 @@ def main() -> None:
     parser.add_argument("--skip-rdflib-endpoint", action="store_true")
     parser.add_argument("--skip-rdflib-endpoint-over", type=int, default=None,
                         help="skip rdflib-endpoint when the store holds more public notes")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="load the data now rather than reuse the benchmarks' cache")
-    parser.add_argument("--json", help="also write the figures to this JSON file")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    args = parser.parse_args()
-    common.install_signal_handlers()
+    args = common.parse_args(parser)
     base = args.base or common.detect_base(args.data)
     cache = None if args.no_cache else common.CACHE
     warmup = args.seconds / 5 if args.warmup is None else args.warmup

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -93,18 +94,26 @@ def _engine(key: str, options: tuple[str, ...] = ()) -> str:
         [oxigraph_program(), "serve", "--bind", f"127.0.0.1:{port}", *union, "--timeout-s", "60"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    wait_until_up(url + "/query?query=ASK%7B%7D", process, 30,
+                  lambda: f"oxigraph serve did not start on port {port}")
+    _engines[key] = (process, url)
+    return url
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float,
+                  failure: Callable[[], str]) -> None:
+    """Poll ``url`` until it answers; if ``process`` ends or ``seconds`` pass first, stop it
+    and fail the test with ``failure()`` (what did not start, and its log)."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2)
-            break
+            urllib.request.urlopen(url, timeout=2)
+            return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail(f"oxigraph serve did not start on port {port}")
-            time.sleep(0.02)
-    _engines[key] = (process, url)
-    return url
+                pytest.fail(failure())
+            time.sleep(0.05)
 
 
 def embedded_only(reason: str):

@@ -6,14 +6,15 @@ import contextlib
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from .backends import engine_env, free_port, oxigraph_program  # noqa: F401 - re-exported
+from .backends import (  # noqa: F401 - free_port re-exported
+    engine_env,
+    free_port,
+    oxigraph_program,
+    wait_until_up,
+)
 from .conftest import BASE
 
 
@@ -39,17 +40,9 @@ def running_server(folder: Path, settings: dict[str, str] | None = None,
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
     try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/health", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("server did not start:\n" + (folder / "server.log").read_text())
-                time.sleep(0.2)
+        wait_until_up(url + "/health", process, 90, lambda: "server did not start:\n"
+                      + (log.flush() or (folder / "server.log").read_text()))
         yield url
     finally:
         process.terminate()
@@ -74,16 +67,9 @@ def running_oxigraph(folder: Path, data: Path | None = None) -> Iterator[str]:
                                 f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("oxigraph serve did not start")
-                time.sleep(0.1)
+        wait_until_up(url + "/query?query=ASK%7B%7D", process, 30,
+                      lambda: "oxigraph serve did not start")
         yield url
     finally:
         process.terminate()

@@ -19,7 +19,7 @@ from pathlib import Path
 from carnet_kg.config import Settings
 from carnet_kg.store import open_store
 
-from .backends import engine_for, free_port
+from .backends import engine_for, free_port, wait_until_up
 from .conftest import BASE, PREFIXES, SAMPLE, public_note
 from .servers import carnet
 
@@ -45,17 +45,9 @@ def _gunicorn(folder: Path, env: dict[str, str], workers: int) -> tuple[subproce
          "-b", f"127.0.0.1:{port}", "carnet_kg.wsgi:create()"],
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url + "/health", timeout=2)
-            return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError("gunicorn did not start:\n"
-                                     + (folder / "gunicorn.log").read_text()) from None
-            time.sleep(0.2)
+    wait_until_up(url + "/health", process, 90, lambda: "gunicorn did not start:\n"
+                  + (log.flush() or (folder / "gunicorn.log").read_text()))
+    return process, url
 
 
 def test_three_workers_write_through_one_engine_without_losing_anything(tmp_path):
