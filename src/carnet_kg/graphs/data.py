@@ -244,7 +244,8 @@ def _links(store: Store, center: URIRef, draft: _Draft) -> list[dict]:
     rows = store.query(text, {"center": center}).rows
     if len(rows) > MAX_NODES:
         draft.truncated = True
-    return rows
+    return sorted(rows, key=lambda row: (str(row["link"]), str(row["source"]),
+                                         str(row["target"])))
 
 
 def draft_link(draft: _Draft, row: dict, hop: int, focus: URIRef) -> None:
@@ -311,7 +312,10 @@ def node_info(store: Store, nodes: list[str]) -> _Info:
         node = str(row["node"])
         if row["label"] not in info.labels.setdefault(node, []):
             info.labels[node].append(row["label"])
-        if "category" in row:
+    text = queries.text("graph-categories").replace("{{nodes}}", values(nodes))
+    for row in store.query(text).rows:
+        node = str(row["node"])
+        if node in info.labels:  # a node of ours
             category = str(row["category"])
             info.categories.setdefault(node, set()).add(category)
             labels = info.category_labels.setdefault(category, [])
