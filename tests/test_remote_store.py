@@ -238,3 +238,14 @@ def test_an_engine_gone_while_serving_is_a_503_not_a_500(tmp_path):
                 urllib.request.urlopen(address, timeout=30)
             assert answer.value.code == 503, address
             assert b"127.0.0.1" not in answer.value.read()  # where the engine lives stays ours
+
+
+def test_a_query_is_sent_as_a_query_whatever_its_comments_say(tmp_path):
+    settings = _remote(tmp_path)
+    store = open_store(settings)
+    try:
+        pipeline.load([SAMPLE], settings, store)
+        text = "# this query adds nothing, and DROP is only a word here\nASK { ?s ?p ?o }"
+        assert store.query(text).boolean is True
+    finally:
+        store.close()

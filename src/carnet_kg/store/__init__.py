@@ -1,5 +1,6 @@
 """Stores: one interface (``base.Store``), an embedded backend, later a remote SPARQL one."""
 
+import time
 from pathlib import Path
 
 from ..config import Settings
@@ -34,8 +35,25 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
         store.history.close()
         store.history = History(path.with_name(path.name + ".history.sqlite"))
         if not read_only:
-            store.history.reconcile(store.revisions_of)
+            settled = _settled(store) if settings.remote else store.revisions_of
+            store.history.reconcile(settled)
     return store
+
+
+def _settled(store: Store, pause: float = 0.5, reads: int = 10):
+    """A remote engine may still be applying an update its writer died during: read the
+    revisions until two reads half a second apart agree (at most ``reads`` times)."""
+    def revisions_of(names: list[str]) -> dict[str, int]:
+        found = store.revisions_of(names)
+        for _ in range(reads):
+            time.sleep(pause)
+            again = store.revisions_of(names)
+            if again == found:
+                break
+            found = again
+        return found
+
+    return revisions_of
 
 
 __all__ = [

@@ -100,6 +100,9 @@ class RemoteStore(Store):
         for graph in dataset[1]:
             client.addParameter("named-graph-uri", graph)
         client.setQuery(text)
+        # sent as a query whatever SPARQLWrapper guesses from the text (its guess reads words
+        # in comments: "adds" made one an ADD update); the Accept header is ours anyway
+        client.queryType = "SELECT"
         return self._send(client, self.query_url).response
 
     def update(self, sparql: str) -> None:
