@@ -74,3 +74,16 @@ def running_oxigraph(folder: Path, data: Path | None = None) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def http(url: str, method: str = "GET", body: str | None = None, **headers: str):
+    """One HTTP request with the standard library: (status, headers, text), errors included."""
+    import urllib.error
+
+    request = urllib.request.Request(url, method=method, headers=headers,
+                                     data=body.encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()

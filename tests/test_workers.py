@@ -11,8 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -21,20 +19,10 @@ from carnet_kg.store import open_store
 
 from .backends import engine_for, free_port, wait_until_up
 from .conftest import BASE, PREFIXES, SAMPLE, public_note
-from .servers import carnet
+from .servers import carnet, http
 
 TOKEN = "workers-secret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
-
-
-def _request(url: str, method: str = "GET", body: str | None = None, **headers: str):
-    request = urllib.request.Request(url, method=method, headers=headers,
-                                     data=body.encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
 
 
 def _gunicorn(folder: Path, env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
@@ -63,7 +51,7 @@ def test_three_workers_write_through_one_engine_without_losing_anything(tmp_path
     try:
         def create(number: int) -> None:
             body = PREFIXES + public_note(f"w{number}", f"Note {number}")
-            status, _, _ = _request(f"{url}/doc/note/w{number}", "PUT",
+            status, _, _ = http(f"{url}/doc/note/w{number}", "PUT",
                                     body.replace("<id/note/", f"<{BASE}id/note/"), **AUTH)
             statuses[status] += 1
 
@@ -75,12 +63,12 @@ def test_three_workers_write_through_one_engine_without_losing_anything(tmp_path
         assert statuses == Counter({201: 24})
 
         # 8 editors holding the same ETag: exactly one wins, whichever worker serves each
-        _, headers, _ = _request(f"{url}/doc/note/w0.ttl")
+        _, headers, _ = http(f"{url}/doc/note/w0.ttl")
         seen = headers["ETag"]
 
         def edit(number: int) -> None:
             body = PREFIXES + public_note("w0", f"Édition {number}")
-            status, _, _ = _request(f"{url}/doc/note/w0", "PUT",
+            status, _, _ = http(f"{url}/doc/note/w0", "PUT",
                                     body.replace("<id/note/", f"<{BASE}id/note/"),
                                     **AUTH, **{"If-Match": seen})
             contested.append(status)
@@ -95,7 +83,7 @@ def test_three_workers_write_through_one_engine_without_losing_anything(tmp_path
         # every worker sees every note (many requests spread over the 3 workers)
         time.sleep(1.2)  # a worker re-reads the store's version at most every second
         for _ in range(12):
-            status, _, text = _request(f"{url}/doc/note/w23.ttl")
+            status, _, text = http(f"{url}/doc/note/w23.ttl")
             assert status == 200 and "Note 23" in text
     finally:
         process.terminate()

@@ -313,49 +313,36 @@ def test_graph_store_reads_and_writes_graphs(client):
 
 # ---- through a real server and independent clients ----------------------------------------
 
-def _request(url: str, method: str, body: str | None = None, **headers: str):
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(url, method=method, headers=headers,
-                                     data=body.encode() if body is not None else None)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
-
-
 def test_edit_sequence_over_http_is_seen_by_a_harvester(tmp_path):
     from sickle import Sickle
 
-    from .servers import running_server
+    from .servers import http, running_server
 
     auth = {"Authorization": "Bearer alice-secret-token", "Content-Type": "text/turtle"}
     with running_server(tmp_path, {"CARNET_KG_WRITE_TOKENS": TOKENS}) as url:
-        status, headers, _ = _request(f"{url}/doc/note/essai", "PUT", note(MARKER), **auth)
+        status, headers, _ = http(f"{url}/doc/note/essai", "PUT", note(MARKER), **auth)
         assert status == 201
-        got, headers, body = _request(f"{url}/doc/note/essai.ttl", "GET")
+        got, headers, body = http(f"{url}/doc/note/essai.ttl", "GET")
         assert got == 200, (got, headers, body)
         first = headers["ETag"]
-        status, _, _ = _request(f"{url}/doc/note/essai", "PUT", note("Public encore"),
+        status, _, _ = http(f"{url}/doc/note/essai", "PUT", note("Public encore"),
                                 **auth, **{"If-Match": first})
         assert status == 200
-        status, _, text = _request(f"{url}/doc/note/essai", "PUT", note("Conflit"),
+        status, _, text = http(f"{url}/doc/note/essai", "PUT", note("Conflit"),
                                    **auth, **{"If-Match": first})
         assert status == 412, text
-        _, headers, _ = _request(f"{url}/doc/note/essai.ttl", "GET")
-        status, _, _ = _request(f"{url}/doc/note/essai", "PUT", note(MARKER, "Private"),
+        _, headers, _ = http(f"{url}/doc/note/essai.ttl", "GET")
+        status, _, _ = http(f"{url}/doc/note/essai", "PUT", note(MARKER, "Private"),
                                 **auth, **{"If-Match": headers["ETag"]})
         assert status == 200
         records = {r.identifier: r.deleted
                    for r in Sickle(f"{url}/oai").ListIdentifiers(metadataPrefix="oai_dc")}
         assert records[NOTE] is True
-        status, _, text = _request(f"{url}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%20FILTER("
+        status, _, text = http(f"{url}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%20FILTER("
                                    f"CONTAINS(STR(%3Fo)%2C%22{MARKER}%22))%7D", "GET",
                                    Accept="application/sparql-results+json")
         assert status == 200 and '"boolean":false' in text.replace(" ", "")
-        status, _, text = _request(f"{url}/doc/note/essai/revisions", "GET")
+        status, _, text = http(f"{url}/doc/note/essai/revisions", "GET")
         assert status == 410
 
 
