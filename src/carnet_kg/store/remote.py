@@ -14,6 +14,7 @@ import ast
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -99,7 +100,9 @@ class RemoteStore(Store):
             client.addParameter("default-graph-uri", graph)
         for graph in dataset[1]:
             client.addParameter("named-graph-uri", graph)
-        client.setQuery(text)
+        with warnings.catch_warnings():  # its guess of the type, unused: no warning about it
+            warnings.simplefilter("ignore", RuntimeWarning)
+            client.setQuery(text)
         # sent as a query whatever SPARQLWrapper guesses from the text (its guess reads words
         # in comments: "adds" made one an ADD update); the Accept header is ours anyway
         client.queryType = "SELECT"
