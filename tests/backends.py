@@ -114,9 +114,3 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float,
                 process.kill()
                 pytest.fail(failure())
             time.sleep(0.05)
-
-
-def embedded_only(reason: str):
-    """Marks a test of something only the embedded backend has (its worker processes, its
-    files); it runs in the embedded pass of CI."""
-    return pytest.mark.skipif(REMOTE, reason=f"embedded backend only: {reason}")
