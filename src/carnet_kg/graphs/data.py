@@ -239,11 +239,17 @@ def _note(store: Store, focus: URIRef) -> _Draft:
     return draft
 
 
-def _links(store: Store, center: URIRef, draft: _Draft) -> list[dict]:
-    text = f"{queries.text('graph-links')} LIMIT {MAX_NODES + 1}"
-    rows = store.query(text, {"center": center}).rows
-    if len(rows) > MAX_NODES:
+def _capped(store: Store, draft: _Draft, name: str, cap: int, **bindings: URIRef) -> list[dict]:
+    """The named query's first ``cap`` rows; the draft notes when there were more."""
+    text = f"{queries.text(name)} LIMIT {cap + 1}"
+    rows = store.query(text, bindings).rows
+    if len(rows) > cap:
         draft.truncated = True
+    return rows[:cap]
+
+
+def _links(store: Store, center: URIRef, draft: _Draft) -> list[dict]:
+    rows = _capped(store, draft, "graph-links", MAX_NODES, center=center)
     return sorted(rows, key=lambda row: (str(row["link"]), str(row["source"]),
                                          str(row["target"])))
 
@@ -259,10 +265,7 @@ def draft_link(draft: _Draft, row: dict, hop: int, focus: URIRef) -> None:
 def _term(store: Store, focus: URIRef) -> _Draft:
     draft = _Draft()
     draft.node(str(focus), (0,))
-    text = f"{queries.text('graph-term')} LIMIT {2 * MAX_NODES + 1}"
-    rows = store.query(text, {"term": focus}).rows
-    draft.truncated = len(rows) > 2 * MAX_NODES
-    for row in rows:
+    for row in _capped(store, draft, "graph-term", 2 * MAX_NODES, term=focus):
         note = str(row["note"])
         draft.node(note, (1,))
         draft.edge(note, str(focus), "relatedTerm")
@@ -275,10 +278,7 @@ def _term(store: Store, focus: URIRef) -> _Draft:
 def _community(store: Store, focus: URIRef) -> _Draft:
     draft = _Draft()
     draft.node(str(focus), (0,))
-    text = f"{queries.text('graph-community')} LIMIT {2 * MAX_NODES + 1}"
-    rows = store.query(text, {"community": focus}).rows
-    draft.truncated = len(rows) > 2 * MAX_NODES
-    for row in rows:
+    for row in _capped(store, draft, "graph-community", 2 * MAX_NODES, community=focus):
         resource = str(row["resource"])
         draft.node(resource, (1,))
         draft.edge(resource, str(focus), "linkedCommunity")
